@@ -1,0 +1,23 @@
+using System.Collections.Immutable;
+
+namespace Orleans.Profiles;
+
+/// <summary>A user's roaming profile: its current snapshot and history. Keyed by <see cref="ProfileKey.Value"/>.</summary>
+[Alias("Orleans.Profiles.IProfileGrain")]
+public interface IProfileGrain : IGrainWithStringKey
+{
+    [Alias("GetStatus")]
+    Task<ProfileStatus> GetStatus();
+
+    /// <summary>The retained snapshots, oldest first.</summary>
+    [Alias("GetHistory")]
+    Task<ImmutableArray<SnapshotInfo>> GetHistory();
+
+    /// <summary>A snapshot with its manifest; 0 means the current one.</summary>
+    [Alias("GetSnapshot")]
+    Task<Snapshot> GetSnapshot(int number);
+
+    /// <summary>Makes an earlier snapshot current again, as a new snapshot (history is never rewritten).</summary>
+    [Alias("Restore")]
+    Task<CommitResult> Restore(int number, string machine);
+}

@@ -1,0 +1,28 @@
+using System.Collections.Immutable;
+
+namespace Orleans.Profiles;
+
+/// <summary>
+/// The staging side of a profile: an upload is a session that stages chunks and swaps the new
+/// snapshot in only on a complete, checksummed commit. Every call is idempotent, so an agent
+/// retries after a lost reply and resumes after a lost connection. Same activation as <see cref="IProfileGrain"/>.
+/// </summary>
+[Alias("Orleans.Profiles.IProfileUploadGrain")]
+public interface IProfileUploadGrain : IGrainWithStringKey
+{
+    /// <summary>Opens or resumes a session; answers with the chunks the store still lacks.</summary>
+    [Alias("BeginUpload")]
+    Task<UploadSessionStatus> BeginUpload(BeginUploadRequest request);
+
+    /// <summary>Verifies each chunk's SHA-256 and stages it; answers how many chunks are still missing.</summary>
+    [Alias("PutChunks")]
+    Task<int> PutChunks(Guid sessionId, ImmutableArray<ChunkPayload> chunks);
+
+    /// <summary>Checks every chunk and file hash and makes the snapshot current in one state write.</summary>
+    [Alias("CommitUpload")]
+    Task<CommitResult> CommitUpload(Guid sessionId);
+
+    /// <summary>Discards a session and what it staged; the current snapshot is untouched.</summary>
+    [Alias("AbortUpload")]
+    Task AbortUpload(Guid sessionId);
+}

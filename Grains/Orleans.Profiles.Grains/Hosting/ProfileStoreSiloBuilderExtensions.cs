@@ -1,0 +1,44 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Profiles;
+using Orleans.Profiles.Local;
+using Orleans.Profiles.Storage;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
+
+namespace Orleans.Hosting;
+
+public static class ProfileStoreSiloBuilderExtensions
+{
+    /// <summary>Adds the profile grains' options; pair it with a storage mode such as <see cref="UseLocalProfileStorage"/>.</summary>
+    public static ISiloBuilder AddProfileStore(this ISiloBuilder builder, Action<ProfileStoreOptions>? configure = null)
+    {
+        var options = builder.Services.AddOptionsWithValidateOnStart<ProfileStoreOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProfileStoreOptions>, ProfileStoreOptionsValidator>());
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    /// <summary>The local storage mode: grain state, packs and manifests as files under one data folder.</summary>
+    public static ISiloBuilder UseLocalProfileStorage(this ISiloBuilder builder, Action<LocalStorageOptions>? configure = null)
+    {
+        var options = builder.Services.AddOptionsWithValidateOnStart<LocalStorageOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LocalStorageOptions>, LocalStorageOptionsValidator>());
+        builder.Services.AddSingleton<IPackStore, LocalPackStore>();
+        builder.Services.AddSingleton<IManifestStore, LocalManifestStore>();
+        builder.Services.AddGrainStorage(ProfileStorageNames.GrainState, static (services, name) =>
+            (IGrainStorage)ActivatorUtilities.CreateInstance<LocalFileGrainStorage>(services, name));
+        return builder;
+    }
+}

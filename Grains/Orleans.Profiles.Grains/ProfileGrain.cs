@@ -1,0 +1,354 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Profiles.Storage;
+
+namespace Orleans.Profiles;
+
+/// <summary>
+/// A user's roaming profile. Uploads stage chunks in the pack store; a commit verifies every chunk
+/// and file hash, writes the manifest, and only then writes grain state: that single write is the
+/// swap, so a logon can never see a partial or unverified snapshot.
+/// </summary>
+public sealed partial class ProfileGrain(
+    [PersistentState("profile", ProfileStorageNames.GrainState)] IPersistentState<ProfileState> state,
+    IPackStore packs,
+    IManifestStore manifests,
+    TimeProvider time,
+    IOptions<ProfileStoreOptions> options,
+    ILogger<ProfileGrain> logger) : Grain, IProfileGrain, IProfileUploadGrain
+{
+    private const int MaxMachineLength = BeginUploadRequest.MaxMachineLength;
+    private readonly ProfileStoreOptions _options = options.Value;
+    private readonly Dictionary<Guid, SessionWork> _work = [];
+    private ProfileKey? _key;
+
+    private ProfileKey Key => _key ??= ProfileKey.ParseNormalized(this.GetPrimaryKeyString());
+
+    public Task<ProfileStatus> GetStatus()
+        => Task.FromResult(new ProfileStatus(Key.Value, CurrentInfo, state.State.History.Count, state.State.Sessions.Count));
+
+    public Task<ImmutableArray<SnapshotInfo>> GetHistory()
+    {
+        _ = Key;
+        return Task.FromResult(state.State.History.ToImmutableArray());
+    }
+
+    public async Task<Snapshot> GetSnapshot(int number)
+    {
+        var info = FindSnapshot(number == 0 ? state.State.Current : number, number);
+        var manifest = await manifests.ReadAsync(Key, ManifestName.ForSnapshot(info.Number))
+            ?? throw new InvalidOperationException($"The manifest of snapshot {info.Number} of {Key} is missing from the store.");
+        return new Snapshot(info, manifest);
+    }
+
+    public async Task<CommitResult> Restore(int number, string machine)
+    {
+        CheckMachine(machine);
+        var source = await GetSnapshot(number);
+        var restored = await SwapInAsync(source.Manifest, source.Info.ManifestHash, baseSnapshot: state.State.Current, machine, Guid.Empty, restoredFrom: source.Info.Number);
+        LogRestored(logger, Key, source.Info.Number, restored.Number);
+        return new CommitResult(restored, AlreadyCommitted: false);
+    }
+
+    public async Task<UploadSessionStatus> BeginUpload(BeginUploadRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        _ = Key;
+        CheckMachine(request.Machine);
+        await ExpireSessionsAsync();
+
+        if (FindCommitted(request.SessionId) is { } committed)
+        {
+            return new UploadSessionStatus(request.SessionId, [], 0, committed.Number);
+        }
+
+        if (state.State.Sessions.TryGetValue(request.SessionId, out var open))
+        {
+            if (open.ManifestHash != request.ManifestHash)
+            {
+                throw new InvalidManifestException($"upload session {request.SessionId:N} is open with another manifest");
+            }
+
+            var resumed = await GetWorkAsync(open);
+            LogResumed(logger, Key, request.SessionId, resumed.MissingCount);
+            return Status(request.SessionId, resumed);
+        }
+
+        ManifestValidator.ValidateUpload(request.Manifest, request.ManifestHash, _options);
+        if (request.BaseSnapshot < 0 || request.BaseSnapshot > state.State.LastNumber)
+        {
+            throw new InvalidManifestException($"base snapshot {request.BaseSnapshot} was never committed to this profile");
+        }
+
+        // The session's manifest is stored before the session is recorded, so a recorded session always has one.
+        await manifests.WriteAsync(Key, ManifestName.ForSession(request.SessionId), request.Manifest);
+        var now = time.GetUtcNow();
+        var session = new UploadSession(request.SessionId, request.ManifestHash, request.BaseSnapshot, state.State.Current, request.Machine, now, now + _options.SessionLifetime);
+        state.State.Sessions[session.Id] = session;
+        await WriteStateAsync();
+
+        var work = await GetWorkAsync(session);
+        LogBegun(logger, Key, session.Id, request.Manifest.Files.Length, work.Needed.Count, work.MissingCount);
+        return Status(session.Id, work);
+    }
+
+    public async Task<int> PutChunks(Guid sessionId, ImmutableArray<ChunkPayload> chunks)
+    {
+        var work = await GetWorkAsync(GetOpenSession(sessionId));
+        if (chunks.IsDefaultOrEmpty)
+        {
+            return work.MissingCount;
+        }
+
+        var batchBytes = chunks.Sum(c => (long)(c?.Data?.Length ?? 0));
+        if (batchBytes > _options.MaxBatchBytes)
+        {
+            throw new RequestLimitException("the batch size in bytes", batchBytes, _options.MaxBatchBytes);
+        }
+
+        // Verify the whole batch before staging any of it: a bad batch changes nothing.
+        var fresh = new List<ChunkPayload>(chunks.Length);
+        var inBatch = new HashSet<ContentHash>();
+        foreach (var chunk in chunks)
+        {
+            if (chunk?.Data is null)
+            {
+                throw new ChunkRejectedException(chunk?.Hash ?? default, "it has no bytes");
+            }
+
+            if (!work.Needed.TryGetValue(chunk.Hash, out var length))
+            {
+                throw new ChunkRejectedException(chunk.Hash, "this upload's manifest does not reference it");
+            }
+
+            if (chunk.Data.Length != length)
+            {
+                throw new ChunkRejectedException(chunk.Hash, $"it has {chunk.Data.Length} bytes where the manifest says {length}");
+            }
+
+            if (ContentHash.Compute(chunk.Data) != chunk.Hash)
+            {
+                throw new ChunkRejectedException(chunk.Hash, "its bytes do not match its SHA-256");
+            }
+
+            if (!work.Staged.Contains(chunk.Hash) && !work.Known.ContainsKey(chunk.Hash) && inBatch.Add(chunk.Hash))
+            {
+                fresh.Add(chunk);
+            }
+        }
+
+        if (fresh.Count > 0)
+        {
+            await packs.StageAsync(Key, sessionId, fresh);
+            work.Staged.UnionWith(inBatch);
+        }
+
+        LogStaged(logger, Key, sessionId, fresh.Count, chunks.Length - fresh.Count);
+        return work.MissingCount;
+    }
+
+    public async Task<CommitResult> CommitUpload(Guid sessionId)
+    {
+        if (FindCommitted(sessionId) is { } committed)
+        {
+            return new CommitResult(committed, AlreadyCommitted: true);
+        }
+
+        var session = GetOpenSession(sessionId);
+        var work = await GetWorkAsync(session);
+        if (work.MissingCount is var missing and > 0)
+        {
+            throw new UploadIncompleteException(sessionId, missing);
+        }
+
+        var staged = await packs.CommitAsync(Key, sessionId);
+        var located = staged.ToDictionary(l => l.Hash);
+        foreach (var (hash, location) in work.Known)
+        {
+            located.TryAdd(hash, location);
+        }
+
+        var manifest = work.Manifest.WithLocations([.. work.Needed.Keys.Select(h => located[h])]);
+        if (await FindCorruptFileAsync(manifest, work.Index) is { } corrupt)
+        {
+            await DiscardSessionAsync(session);
+            LogRefused(logger, Key, sessionId, corrupt);
+            throw new FileHashMismatchException(corrupt);
+        }
+
+        var info = await SwapInAsync(manifest, session.ManifestHash, session.BaseSnapshot, session.Machine, sessionId, restoredFrom: 0);
+        _work.Remove(sessionId);
+        await manifests.DeleteAsync(Key, ManifestName.ForSession(sessionId));
+        LogCommitted(logger, Key, info.Number, sessionId, staged.Length, info.Bytes, info.Replaced);
+        return new CommitResult(info, AlreadyCommitted: false);
+    }
+
+    public async Task AbortUpload(Guid sessionId)
+    {
+        if (state.State.Sessions.TryGetValue(sessionId, out var session))
+        {
+            await DiscardSessionAsync(session);
+            LogAborted(logger, Key, sessionId);
+        }
+    }
+
+    /// <summary>Writes the manifest of a new snapshot, then the grain state that makes it current.</summary>
+    private async Task<SnapshotInfo> SwapInAsync(ProfileManifest manifest, ContentHash manifestHash, int baseSnapshot, string machine, Guid sessionId, int restoredFrom)
+    {
+        var number = state.State.LastNumber + 1;
+        await manifests.WriteAsync(Key, ManifestName.ForSnapshot(number), manifest);
+
+        // Newest wins; a current snapshot this commit did not build on stays in history, linked as replaced.
+        var replaced = restoredFrom == 0 && state.State.Current != 0 && state.State.Current != baseSnapshot ? state.State.Current : 0;
+        var info = new SnapshotInfo(number, time.GetUtcNow(), machine, manifest.TotalBytes, manifest.Files.Length, manifestHash, baseSnapshot, replaced, restoredFrom, sessionId);
+        state.State.LastNumber = number;
+        state.State.Current = number;
+        state.State.History.Add(info);
+        state.State.Sessions.Remove(sessionId);
+        await WriteStateAsync();
+        return info;
+    }
+
+    /// <summary>
+    /// Rebuilds each file from its chunks and checks its whole-file SHA-256. A file whose content is
+    /// identical to one of the index snapshot was verified when that snapshot was committed.
+    /// </summary>
+    private async Task<string?> FindCorruptFileAsync(ProfileManifest manifest, ProfileManifest? index)
+    {
+        var verified = index?.Files.Select(f => f.Sha256).ToHashSet() ?? [];
+        var locations = manifest.Locations.ToDictionary(l => l.Hash);
+        foreach (var file in manifest.Files)
+        {
+            if (verified.Contains(file.Sha256) && index!.Files.Any(f => f.SameContentAs(file)))
+            {
+                continue;
+            }
+
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            foreach (var batch in file.Chunks.Chunk(Math.Max(1, _options.MaxReadBytes / file.ChunkSize)))
+            {
+                foreach (var bytes in await packs.ReadAsync(Key, [.. batch.Select(h => locations[h])]))
+                {
+                    hash.AppendData(bytes);
+                }
+            }
+
+            if (ContentHash.FromBytes(hash.GetHashAndReset()) != file.Sha256)
+            {
+                return file.Path;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<SessionWork> GetWorkAsync(UploadSession session)
+    {
+        if (_work.TryGetValue(session.Id, out var work))
+        {
+            return work;
+        }
+
+        var manifest = await manifests.ReadAsync(Key, ManifestName.ForSession(session.Id))
+            ?? throw new InvalidOperationException($"The manifest of upload session {session.Id:N} of {Key} is missing from the store.");
+        var index = session.IndexSnapshot == 0 ? null : await manifests.ReadAsync(Key, ManifestName.ForSnapshot(session.IndexSnapshot));
+        work = new SessionWork(manifest, index, await packs.GetStagedAsync(Key, session.Id));
+        _work[session.Id] = work;
+        return work;
+    }
+
+    private async Task DiscardSessionAsync(UploadSession session)
+    {
+        state.State.Sessions.Remove(session.Id);
+        await WriteStateAsync();
+        _work.Remove(session.Id);
+        await packs.DiscardAsync(Key, session.Id);
+        await manifests.DeleteAsync(Key, ManifestName.ForSession(session.Id));
+    }
+
+    private async Task ExpireSessionsAsync()
+    {
+        var now = time.GetUtcNow();
+        foreach (var session in state.State.Sessions.Values.Where(s => s.ExpiresAt <= now).ToList())
+        {
+            LogExpired(logger, Key, session.Id);
+            await DiscardSessionAsync(session);
+        }
+    }
+
+    /// <summary>Persists state; if the write fails, reloads what is stored so memory never runs ahead of storage.</summary>
+    private async Task WriteStateAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            try
+            {
+                await state.ReadStateAsync();
+            }
+            catch
+            {
+                DeactivateOnIdle();
+            }
+
+            _work.Clear();
+            throw;
+        }
+    }
+
+    private UploadSession GetOpenSession(Guid sessionId)
+    {
+        _ = Key;
+        return state.State.Sessions.TryGetValue(sessionId, out var session) && session.ExpiresAt > time.GetUtcNow()
+            ? session
+            : throw new UploadSessionNotFoundException(sessionId);
+    }
+
+    private SnapshotInfo? FindCommitted(Guid sessionId)
+        => sessionId == Guid.Empty ? null : state.State.History.FindLast(s => s.SessionId == sessionId);
+
+    private SnapshotInfo? CurrentInfo => state.State.Current == 0 ? null : state.State.History.FindLast(s => s.Number == state.State.Current);
+
+    private SnapshotInfo FindSnapshot(int number, int asked)
+        => state.State.History.FindLast(s => s.Number == number) ?? throw new SnapshotNotFoundException(Key.Value, asked);
+
+    private UploadSessionStatus Status(Guid sessionId, SessionWork work)
+        => new(sessionId, [.. work.Missing], work.Needed.Count, CommittedSnapshot: 0);
+
+    private static void CheckMachine(string machine)
+    {
+        if (string.IsNullOrWhiteSpace(machine) || machine.Length > MaxMachineLength || machine.Any(char.IsControl))
+        {
+            throw new InvalidManifestException($"the machine name must be 1 to {MaxMachineLength} printable characters");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Profile {Profile}: upload session {SessionId} begun with {Files} file(s), {Chunks} distinct chunk(s), {Missing} missing")]
+    private static partial void LogBegun(ILogger logger, ProfileKey profile, Guid sessionId, int files, int chunks, int missing);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Profile {Profile}: upload session {SessionId} resumed, {Missing} chunk(s) missing")]
+    private static partial void LogResumed(ILogger logger, ProfileKey profile, Guid sessionId, int missing);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Profile {Profile}: session {SessionId} staged {Staged} chunk(s), {Skipped} already present")]
+    private static partial void LogStaged(ILogger logger, ProfileKey profile, Guid sessionId, int staged, int skipped);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Profile {Profile}: snapshot {Snapshot} committed from session {SessionId} ({NewChunks} new chunk(s), {Bytes} bytes; replaced {Replaced})")]
+    private static partial void LogCommitted(ILogger logger, ProfileKey profile, int snapshot, Guid sessionId, int newChunks, long bytes, int replaced);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Profile {Profile}: session {SessionId} refused at commit: {Path} does not match its hash")]
+    private static partial void LogRefused(ILogger logger, ProfileKey profile, Guid sessionId, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Profile {Profile}: upload session {SessionId} aborted")]
+    private static partial void LogAborted(ILogger logger, ProfileKey profile, Guid sessionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Profile {Profile}: upload session {SessionId} expired")]
+    private static partial void LogExpired(ILogger logger, ProfileKey profile, Guid sessionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Profile {Profile}: snapshot {Source} restored as snapshot {Snapshot}")]
+    private static partial void LogRestored(ILogger logger, ProfileKey profile, int source, int snapshot);
+}

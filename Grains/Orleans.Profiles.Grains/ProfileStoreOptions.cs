@@ -1,0 +1,26 @@
+namespace Orleans.Profiles;
+
+/// <summary>Limits and lifetimes of the profile store.</summary>
+public sealed class ProfileStoreOptions
+{
+    public static readonly TimeSpan DefaultSessionLifetime = TimeSpan.FromHours(24);
+    public const int DefaultMaxBatchBytes = 8 * 1024 * 1024;
+    public const int DefaultMaxReadBytes = 16 * 1024 * 1024;
+    public const int DefaultMaxFiles = 100_000;
+    public const long DefaultMaxFileBytes = 16L * 1024 * 1024 * 1024;
+
+    /// <summary>How long an upload session that is neither committed nor aborted stays open.</summary>
+    public TimeSpan SessionLifetime { get; set; } = DefaultSessionLifetime;
+
+    /// <summary>The most chunk bytes one put call may carry (agents send about 1 MiB).</summary>
+    public int MaxBatchBytes { get; set; } = DefaultMaxBatchBytes;
+
+    /// <summary>The most chunk bytes one read call may return.</summary>
+    public int MaxReadBytes { get; set; } = DefaultMaxReadBytes;
+
+    /// <summary>The most files one snapshot may hold.</summary>
+    public int MaxFiles { get; set; } = DefaultMaxFiles;
+
+    /// <summary>The largest file a snapshot may hold.</summary>
+    public long MaxFileBytes { get; set; } = DefaultMaxFileBytes;
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Options;
+
+namespace Orleans.Profiles;
+
+public sealed class ProfileStoreOptionsValidator : IValidateOptions<ProfileStoreOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ProfileStoreOptions options)
+    {
+        var failures = new List<string>();
+        if (options.SessionLifetime <= TimeSpan.Zero)
+        {
+            failures.Add("SessionLifetime must be positive.");
+        }
+
+        if (options.MaxBatchBytes < ProfileChunker.MaxChunkSize)
+        {
+            failures.Add($"MaxBatchBytes must hold at least one chunk of the largest size ({ProfileChunker.MaxChunkSize} bytes).");
+        }
+
+        if (options.MaxReadBytes < ProfileChunker.MaxChunkSize)
+        {
+            failures.Add($"MaxReadBytes must hold at least one chunk of the largest size ({ProfileChunker.MaxChunkSize} bytes).");
+        }
+
+        if (options.MaxFiles < 1 || options.MaxFileBytes < 0)
+        {
+            failures.Add("MaxFiles must be at least 1 and MaxFileBytes not negative.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

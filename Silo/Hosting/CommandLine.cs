@@ -1,0 +1,54 @@
+namespace Orleans.Profiles.Silo.Hosting;
+
+/// <summary>
+/// The silo's command-line switches: each is a short name for a configuration key, so the same
+/// setting can come from appsettings.json, an environment variable or the command line.
+/// </summary>
+public static class CommandLine
+{
+    public static IDictionary<string, string> Switches { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["--data"] = "Storage:DataDirectory",
+        ["--storage"] = "Storage:Mode",
+        ["--silo-port"] = "Silo:SiloPort",
+        ["--gateway-port"] = "Silo:GatewayPort",
+        ["--cluster-id"] = "Silo:ClusterId",
+    };
+
+    public const string Usage = """
+        Usage: profiles-silo [options]
+
+          --data DIR           data folder of the local store (default ./profiles-data)
+          --silo-port N        silo-to-silo port (default 11111)
+          --gateway-port N     port agents connect to (default 30000)
+          --storage MODE       storage mode: local (default)
+          --cluster-id ID      cluster id (default orleans-profiles)
+          --Section:Key=VALUE  any other setting of appsettings.json
+
+        Settings also come from appsettings.json beside the program and from
+        environment variables such as PROFILES_Silo__GatewayPort=30001.
+        """;
+
+    /// <summary>The first argument that is not a known switch or a <c>--Section:Key</c> setting, if any.</summary>
+    public static string? FindUnknown(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i].Split('=', 2)[0];
+            if (Switches.ContainsKey(name))
+            {
+                i += args[i].Contains('=') ? 0 : 1;
+            }
+            else if (name.StartsWith("--", StringComparison.Ordinal) && name.Contains(':'))
+            {
+                i += args[i].Contains('=') ? 0 : 1;
+            }
+            else
+            {
+                return args[i];
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,20 @@
+namespace Orleans.Profiles.Silo.Hosting;
+
+/// <summary>Where the silo listens and which cluster it joins (configuration section <c>Silo</c>).</summary>
+public sealed class SiloHostOptions
+{
+    public const string Section = "Silo";
+    public const int DefaultSiloPort = 11111;
+    public const int DefaultGatewayPort = 30000;
+    public const string DefaultClusterId = "orleans-profiles";
+
+    /// <summary>The port silos talk to each other on.</summary>
+    public int SiloPort { get; set; } = DefaultSiloPort;
+
+    /// <summary>The port workstation agents connect to.</summary>
+    public int GatewayPort { get; set; } = DefaultGatewayPort;
+
+    public string ClusterId { get; set; } = DefaultClusterId;
+
+    public string ServiceId { get; set; } = DefaultClusterId;
+}
