@@ -1,0 +1,72 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Orleans.Profiles.Sync;
+
+namespace Orleans.Profiles.Agent.Cli;
+
+/// <summary>One invocation of a command: its options, a store connection, and the mapping of failures to exit codes.</summary>
+public sealed class AgentRun
+{
+    private AgentRun(ProfileSyncClient client, ConsoleOutput output)
+    {
+        Client = client;
+        Output = output;
+    }
+
+    public ProfileSyncClient Client { get; }
+
+    public ConsoleOutput Output { get; }
+
+    public static async Task<int> RunAsync(ParseResult parse, Func<AgentRun, ProfileKey, Task<int>> command, CancellationToken cancellationToken)
+    {
+        var output = new ConsoleOutput(parse.GetValue(AgentOptions.Json));
+        try
+        {
+            var profile = ProfileKey.Parse(parse.GetRequiredValue(AgentOptions.User));
+            var options = new ProfileSyncOptions
+            {
+                Gateways = [.. parse.GetRequiredValue(AgentOptions.Gateway).Select(AgentOptions.ParseGateway)],
+                StateDirectory = parse.GetRequiredValue(AgentOptions.StateDir),
+                ClusterId = parse.GetRequiredValue(AgentOptions.ClusterId),
+                ServiceId = parse.GetRequiredValue(AgentOptions.ClusterId),
+                ResponseTimeout = TimeSpan.FromSeconds(Positive(parse.GetValue(AgentOptions.Timeout), "--timeout")),
+                MaxAttempts = Positive(parse.GetValue(AgentOptions.Retries), "--retries"),
+                BandwidthLimit = parse.GetResult(AgentOptions.BandwidthLimit) is null ? 0 : Positive(parse.GetValue(AgentOptions.BandwidthLimit), "--bwlimit") * 1024,
+                Machine = parse.GetResult(AgentOptions.Machine) is null ? Environment.MachineName : parse.GetRequiredValue(AgentOptions.Machine),
+            };
+
+            using var loggerFactory = LoggerFactory.Create(logging => logging
+                .AddSimpleConsole(o => o.SingleLine = true)
+                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+                .SetMinimumLevel(parse.GetValue(AgentOptions.Verbose) ? LogLevel.Information : LogLevel.Warning)
+                .AddFilter("Orleans", parse.GetValue(AgentOptions.Verbose) ? LogLevel.Warning : LogLevel.Critical)
+                .AddFilter("Microsoft", LogLevel.Warning));
+            await using var connection = new StoreConnection(options, loggerFactory, TimeProvider.System);
+            var client = new ProfileSyncClient(connection, options, TimeProvider.System, loggerFactory.CreateLogger<ProfileSyncClient>());
+            return await command(new AgentRun(client, output), profile);
+        }
+        catch (Exception ex)
+        {
+            var (code, message) = Classify(ex, cancellationToken);
+            output.Error(code, message);
+            return code;
+        }
+    }
+
+    private static (int Code, string Message) Classify(Exception ex, CancellationToken cancellationToken) => ex switch
+    {
+        OperationCanceledException when cancellationToken.IsCancellationRequested
+            => (ExitCodes.Interrupted, "interrupted: the store keeps its current snapshot; a push resumes where it stopped, a pull left local files as they were"),
+        ProfileStoreException { IsBadInput: true } => (ExitCodes.BadInput, ex.Message),
+        ProfileStoreException => (ExitCodes.Failure, ex.Message),
+        LocalChangesException => (ExitCodes.Conflict, ex.Message),
+        StoreUnavailableException => (ExitCodes.StoreUnavailable, ex.Message),
+        SnapshotVerificationException => (ExitCodes.VerificationFailed, ex.Message),
+        ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException => (ExitCodes.BadInput, ex.Message),
+        _ when StoreConnection.IsTransient(ex) => (ExitCodes.StoreUnavailable, $"the profile store is unavailable: {ex.Message}"),
+        _ => (ExitCodes.Failure, $"{ex.GetType().Name}: {ex.Message}"),
+    };
+
+    private static T Positive<T>(T value, string option) where T : System.Numerics.INumber<T>
+        => value > T.Zero ? value : throw new ArgumentException($"{option} must be positive, not {value}.");
+}

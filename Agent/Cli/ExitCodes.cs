@@ -1,0 +1,25 @@
+namespace Orleans.Profiles.Agent.Cli;
+
+/// <summary>The agent's exit codes, for logon and logoff scripts (documented in README.md).</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+
+    /// <summary>An unexpected failure; the message says what.</summary>
+    public const int Failure = 1;
+
+    /// <summary>The request was wrong (account name, path, option, snapshot number); retrying it unchanged cannot help.</summary>
+    public const int BadInput = 2;
+
+    /// <summary>A pull stopped because local files changed since the last sync were never pushed.</summary>
+    public const int Conflict = 3;
+
+    /// <summary>No gateway answered after every retry; nothing was changed.</summary>
+    public const int StoreUnavailable = 4;
+
+    /// <summary>Data read from the store did not match its hashes; no local file was replaced.</summary>
+    public const int VerificationFailed = 5;
+
+    /// <summary>Interrupted (Ctrl+C or SIGTERM); an upload resumes on the next push, a pull left old files intact.</summary>
+    public const int Interrupted = 130;
+}

@@ -1,0 +1,16 @@
+using System.CommandLine;
+using Orleans.Profiles.Agent.Cli;
+
+var parse = AgentCommands.Build().Parse(args);
+if (parse.Errors.Count > 0)
+{
+    foreach (var error in parse.Errors)
+    {
+        Console.Error.WriteLine($"profiles-agent: error: {error.Message}");
+    }
+
+    Console.Error.WriteLine("Run 'profiles-agent --help' for usage.");
+    return ExitCodes.BadInput;
+}
+
+return await parse.InvokeAsync();

@@ -1,0 +1,53 @@
+using System.Net;
+
+namespace Orleans.Profiles.Sync;
+
+/// <summary>How the agent reaches the store and how patient it is: a logoff must finish or fail in bounded time.</summary>
+public sealed class ProfileSyncOptions
+{
+    public const int DefaultGatewayPort = 30000;
+    public const string DefaultClusterId = "orleans-profiles";
+    public const int DefaultBatchBytes = 1024 * 1024;
+    public const int DefaultMaxAttempts = 6;
+    public static readonly TimeSpan DefaultResponseTimeout = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan DefaultInitialBackoff = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan DefaultMaxBackoff = TimeSpan.FromSeconds(8);
+
+    /// <summary>Gateways to try, in order of preference.</summary>
+    public IReadOnlyList<IPEndPoint> Gateways { get; set; } = [new(IPAddress.Loopback, DefaultGatewayPort)];
+
+    public string ClusterId { get; set; } = DefaultClusterId;
+
+    public string ServiceId { get; set; } = DefaultClusterId;
+
+    /// <summary>How long one call may wait for its answer; a cut connection is often noticed only then.</summary>
+    public TimeSpan ResponseTimeout { get; set; } = DefaultResponseTimeout;
+
+    /// <summary>Attempts per call before the store is reported unavailable.</summary>
+    public int MaxAttempts { get; set; } = DefaultMaxAttempts;
+
+    public TimeSpan InitialBackoff { get; set; } = DefaultInitialBackoff;
+
+    public TimeSpan MaxBackoff { get; set; } = DefaultMaxBackoff;
+
+    /// <summary>Chunk bytes per put or read call.</summary>
+    public int BatchBytes { get; set; } = DefaultBatchBytes;
+
+    /// <summary>Transfer limit in bytes per second (0: none), for branch offices on slow links.</summary>
+    public long BandwidthLimit { get; set; }
+
+    /// <summary>The workstation's name, recorded in history.</summary>
+    public string Machine { get; set; } = Environment.MachineName;
+
+    /// <summary>The agent's own record of what it last synced, per user and path.</summary>
+    public string StateDirectory { get; set; } = DefaultStateDirectory;
+
+    public static string DefaultStateDirectory
+    {
+        get
+        {
+            var local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
+            return Path.Combine(string.IsNullOrEmpty(local) ? Path.GetTempPath() : local, "Orleans.Profiles", "agent");
+        }
+    }
+}

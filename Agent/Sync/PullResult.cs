@@ -1,0 +1,14 @@
+namespace Orleans.Profiles.Sync;
+
+/// <summary>What a pull did.</summary>
+/// <param name="ChunksFetched">Chunks read from the store; the rest were already in the local files.</param>
+public sealed record PullResult(
+    string Profile,
+    SnapshotInfo Snapshot,
+    int Files,
+    int FilesWritten,
+    int FilesDeleted,
+    long Bytes,
+    int ChunksFetched,
+    long BytesFetched,
+    TimeSpan Elapsed);

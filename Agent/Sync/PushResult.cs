@@ -1,0 +1,16 @@
+namespace Orleans.Profiles.Sync;
+
+/// <summary>What a push did.</summary>
+/// <param name="Unchanged">True when the store's current snapshot already had this content: nothing was sent.</param>
+/// <param name="ChunksSent">Chunks this run sent (a resumed push sends only what the store still lacked).</param>
+public sealed record PushResult(
+    string Profile,
+    SnapshotInfo Snapshot,
+    bool Unchanged,
+    bool AlreadyCommitted,
+    int Files,
+    long Bytes,
+    int TotalChunks,
+    int ChunksSent,
+    long BytesSent,
+    TimeSpan Elapsed);

@@ -1,0 +1,130 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
+
+namespace Orleans.Profiles.Sync;
+
+/// <summary>
+/// An Orleans client connection that survives lost gateways: a call that fails for a network
+/// reason is retried with exponential backoff on a fresh connection, up to the configured attempts.
+/// Only idempotent grain calls go through it, so a retry after a lost reply is safe.
+/// </summary>
+public sealed partial class StoreConnection(ProfileSyncOptions options, ILoggerFactory loggerFactory, TimeProvider time) : IAsyncDisposable
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<StoreConnection>();
+    private IHost? _host;
+
+    public async Task<T> CallAsync<T>(Func<IGrainFactory, Task<T>> call, CancellationToken cancellationToken)
+    {
+        var backoff = options.InitialBackoff;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var client = await ConnectAsync(cancellationToken);
+                return await call(client).WaitAsync(cancellationToken);
+            }
+            catch (Exception ex) when (IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                await ResetAsync();
+                if (attempt >= options.MaxAttempts)
+                {
+                    throw new StoreUnavailableException($"The profile store did not answer after {attempt} attempts ({Describe(ex)}).", ex);
+                }
+
+                LogRetrying(_logger, attempt, options.MaxAttempts, backoff, Describe(ex));
+                await Task.Delay(backoff, time, cancellationToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, options.MaxBackoff.Ticks));
+            }
+        }
+    }
+
+    public Task CallAsync(Func<IGrainFactory, Task> call, CancellationToken cancellationToken)
+        => CallAsync(async factory =>
+        {
+            await call(factory);
+            return true;
+        }, cancellationToken);
+
+    public async ValueTask DisposeAsync() => await ResetAsync();
+
+    private async Task<IGrainFactory> ConnectAsync(CancellationToken cancellationToken)
+    {
+        if (_host is not null)
+        {
+            return _host.Services.GetRequiredService<IClusterClient>();
+        }
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton(loggerFactory);
+        builder.UseOrleansClient(client =>
+        {
+            client.UseStaticClustering([.. options.Gateways]);
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = options.ClusterId;
+                o.ServiceId = options.ServiceId;
+            });
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
+        });
+
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await DisposeHostAsync(host);
+            throw;
+        }
+
+        _host = host;
+        return host.Services.GetRequiredService<IClusterClient>();
+    }
+
+    private async Task ResetAsync()
+    {
+        var host = _host;
+        _host = null;
+        if (host is not null)
+        {
+            await DisposeHostAsync(host);
+        }
+    }
+
+    private static async Task DisposeHostAsync(IHost host)
+    {
+        // A client whose gateways are gone cannot close gracefully: do not wait for it.
+        using var abandon = new CancellationTokenSource(TimeSpan.Zero);
+        try
+        {
+            await host.StopAsync(abandon.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException || IsTransient(ex))
+        {
+        }
+
+        host.Dispose();
+    }
+
+    /// <summary>Failures of the network or of a silo, not of the request: worth retrying elsewhere or later.</summary>
+    public static bool IsTransient(Exception ex) => ex switch
+    {
+        ProfileStoreException => false,
+        SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException => true,
+        TimeoutException or SocketException or IOException => true,
+        OrleansException when ex.InnerException is { } inner => IsTransient(inner),
+        AggregateException { InnerExceptions: [var single] } => IsTransient(single),
+        _ => false,
+    };
+
+    private static string Describe(Exception ex) => $"{ex.GetType().Name}: {ex.Message.Split('\n')[0].Trim()}";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Store call failed (attempt {Attempt} of {MaxAttempts}), retrying in {Backoff}: {Reason}")]
+    private static partial void LogRetrying(ILogger logger, int attempt, int maxAttempts, TimeSpan backoff, string reason);
+}

@@ -1,0 +1,3 @@
+namespace Orleans.Profiles.Sync;
+
+public sealed record SyncedFile(string Path, long Length, string Sha256);

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Builds and runs every test (unit, grain, end-to-end with real silo and agent processes).
+# Installs what the tests need first; ends with one line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+configuration="${CONFIGURATION:-Release}"
+results="$(pwd)/Tests/TestResults"
+rm -rf "$results"
+
+dotnet build Orleans.Profiles.sln -c "$configuration" -nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }
+
+dotnet test Orleans.Profiles.sln -c "$configuration" --no-build -nologo \
+  --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" "$@"
+status=$?
+
+# Count from the test results (TRX files), not from console output.
+passed=0
+failed=0
+while IFS= read -r -d '' trx; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  count() { local v; v=$(sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"); echo "${v:-0}"; }
+  passed=$((passed + $(count passed)))
+  failed=$((failed + $(count failed) + $(count error) + $(count timeout) + $(count aborted)))
+done < <(find "$results" -name '*.trx' -print0 2>/dev/null)
+if [ "${passed:-0}" -eq 0 ] && [ "$status" -eq 0 ]; then
+  status=1
+fi
+echo "${passed:-0} passed, ${failed:-0} failed"
+exit "$status"
