@@ -71,9 +71,21 @@ public sealed class LocalPackStore(IOptions<LocalStorageOptions> options) : IPac
 
     public Task DiscardAsync(ProfileKey profile, Guid session, CancellationToken cancellationToken = default)
     {
-        File.Delete(StagingPath(profile, session));
-        File.Delete(PackPath(profile, session));
+        DeleteIfPresent(StagingPath(profile, session));
+        DeleteIfPresent(PackPath(profile, session));
         return Task.CompletedTask;
+    }
+
+    /// <summary>Deletes a file that may be absent, its folder included (File.Delete throws when the folder is missing).</summary>
+    private static void DeleteIfPresent(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
     }
 
     public async Task<ImmutableArray<byte[]>> ReadAsync(ProfileKey profile, IReadOnlyList<ChunkLocation> chunks, CancellationToken cancellationToken = default)
