@@ -187,6 +187,7 @@ public sealed partial class ProfileGrain(
 
     public async Task AbortUpload(Guid sessionId)
     {
+        _ = Key;
         if (state.State.Sessions.TryGetValue(sessionId, out var session))
         {
             await DiscardSessionAsync(session);
