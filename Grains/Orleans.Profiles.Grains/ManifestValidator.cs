@@ -5,7 +5,7 @@ internal static class ManifestValidator
 {
     public static void ValidateUpload(ProfileManifest manifest, ContentHash claimedHash, ProfileStoreOptions options)
     {
-        if (manifest.Files.IsDefault || manifest.Locations.IsDefault || manifest.Locations.Length != 0)
+        if (manifest is null || manifest.Files.IsDefault || manifest.Locations.IsDefault || manifest.Locations.Length != 0)
         {
             throw new InvalidManifestException("an upload manifest lists files and no chunk locations");
         }
