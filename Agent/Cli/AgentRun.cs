@@ -35,12 +35,16 @@ public sealed class AgentRun
                 Machine = parse.GetResult(AgentOptions.Machine) is null ? Environment.MachineName : parse.GetRequiredValue(AgentOptions.Machine),
             };
 
+            // Our own warnings (retries) always show; Orleans' connection chatter only with --verbose.
+            var level = parse.GetValue(AgentOptions.Verbose) ? LogLevel.Information : LogLevel.Warning;
             using var loggerFactory = LoggerFactory.Create(logging => logging
                 .AddSimpleConsole(o => o.SingleLine = true)
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-                .SetMinimumLevel(parse.GetValue(AgentOptions.Verbose) ? LogLevel.Information : LogLevel.Warning)
-                .AddFilter("Orleans", parse.GetValue(AgentOptions.Verbose) ? LogLevel.Warning : LogLevel.Critical)
-                .AddFilter("Microsoft", LogLevel.Warning));
+                .SetMinimumLevel(level)
+                .AddFilter("Orleans", parse.GetValue(AgentOptions.Verbose) ? LogLevel.Warning : LogLevel.None)
+                .AddFilter("Orleans.Profiles", level)
+                .AddFilter("Microsoft", LogLevel.Warning)
+                .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None));
             await using var connection = new StoreConnection(options, loggerFactory, TimeProvider.System);
             var client = new ProfileSyncClient(connection, options, TimeProvider.System, loggerFactory.CreateLogger<ProfileSyncClient>());
             return await command(new AgentRun(client, output), profile);

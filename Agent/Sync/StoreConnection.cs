@@ -72,14 +72,22 @@ public sealed partial class StoreConnection(ProfileSyncOptions options, ILoggerF
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
         });
 
+        // The client keeps trying an unreachable gateway until cancelled: bound each connection attempt.
         var host = builder.Build();
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.CancelAfter(options.ResponseTimeout);
         try
         {
-            await host.StartAsync(cancellationToken);
+            await host.StartAsync(attempt.Token);
         }
-        catch
+        catch (Exception ex)
         {
             await DisposeHostAsync(host);
+            if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"no gateway of {string.Join(", ", options.Gateways)} answered within {options.ResponseTimeout.TotalSeconds:0.#} s", ex);
+            }
+
             throw;
         }
 

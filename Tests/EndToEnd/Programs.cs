@@ -1,0 +1,27 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+
+namespace Orleans.Profiles.Tests.EndToEnd;
+
+/// <summary>Where the built silo and agent are, and free loopback ports for them.</summary>
+public static class Programs
+{
+    public static string SiloPath => Metadata("SiloPath");
+
+    public static string AgentPath => Metadata("AgentPath");
+
+    /// <summary>A TCP port on 127.0.0.1 that nothing listens on right now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string Metadata(string key)
+    {
+        var path = typeof(Programs).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+        return File.Exists(path) ? Path.GetFullPath(path) : throw new FileNotFoundException($"{key} is not built: {path}");
+    }
+}
