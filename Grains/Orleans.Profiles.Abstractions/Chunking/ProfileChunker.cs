@@ -28,18 +28,21 @@ public static class ProfileChunker
     /// <param name="chunkSize">A fixed chunk size, or null to choose from the file's first bytes.</param>
     public static async Task<ManifestFile> HashAsync(string path, Stream content, int? chunkSize = null, CancellationToken cancellationToken = default)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
+        if (chunkSize is { } fixedSize && !IsValidChunkSize(fixedSize))
+        {
+            throw new ArgumentOutOfRangeException(nameof(chunkSize), fixedSize, "A chunk size is a power of two from 4 KiB to 4 MiB.");
+        }
+
+        // A whole number of chunks: chunks over 1 MiB need a read buffer of their own size.
+        var readSize = Math.Max(ReadBufferSize, chunkSize ?? 0);
+        var buffer = ArrayPool<byte>.Shared.Rent(readSize);
         try
         {
             using var fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var chunks = ImmutableArray.CreateBuilder<ContentHash>();
             long length = 0;
-            var filled = await FillAsync(content, buffer, cancellationToken);
+            var filled = await FillAsync(content, buffer, readSize, cancellationToken);
             var size = chunkSize ?? ChooseChunkSize(buffer.AsSpan(0, filled));
-            if (!IsValidChunkSize(size))
-            {
-                throw new ArgumentOutOfRangeException(nameof(chunkSize), size, "A chunk size is a power of two from 4 KiB to 4 MiB.");
-            }
 
             // The read buffer is a whole number of chunks, so only the file's last chunk is short.
             while (filled > 0)
@@ -52,7 +55,7 @@ public static class ProfileChunker
                 }
 
                 length += filled;
-                filled = await FillAsync(content, buffer, cancellationToken);
+                filled = await FillAsync(content, buffer, readSize, cancellationToken);
             }
 
             return new ManifestFile(path, length, ContentHash.FromBytes(fileHash.GetHashAndReset()), size, chunks.ToImmutable());
@@ -63,7 +66,7 @@ public static class ProfileChunker
         }
     }
 
-    /// <summary>Reads until the first <see cref="ReadBufferSize"/> bytes of the buffer are full or the stream ends.</summary>
-    private static async Task<int> FillAsync(Stream content, byte[] buffer, CancellationToken cancellationToken)
-        => await content.ReadAtLeastAsync(buffer.AsMemory(0, ReadBufferSize), ReadBufferSize, throwOnEndOfStream: false, cancellationToken);
+    /// <summary>Reads until the first <paramref name="size"/> bytes of the buffer are full or the stream ends.</summary>
+    private static async Task<int> FillAsync(Stream content, byte[] buffer, int size, CancellationToken cancellationToken)
+        => await content.ReadAtLeastAsync(buffer.AsMemory(0, size), size, throwOnEndOfStream: false, cancellationToken);
 }
