@@ -1,0 +1,69 @@
+using Orleans.Profiles.Tests.Support;
+
+namespace Orleans.Profiles.Tests.Unit;
+
+/// <summary>Typed errors cross the wire as themselves, so an agent can tell bad input from a fault.</summary>
+public sealed class ExceptionSerializationTests
+{
+    private static readonly ContentHash SomeHash = ContentHash.Compute("chunk"u8);
+    private static readonly Guid SomeSession = Guid.Parse("7c1d6a0e-3e0b-4f7e-9a65-2b6f1f7b8c11");
+
+    public static TheoryData<string> Names => [.. Cases().Keys];
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void A_typed_error_round_trips_with_its_type_message_and_properties(string name)
+    {
+        var (original, properties) = Cases()[name];
+
+        var copy = OrleansSerialization.RoundTrip<Exception>(original);
+
+        Assert.IsType(original.GetType(), copy);
+        Assert.Equal(original.Message, copy.Message);
+        Assert.Equal(original.IsBadInput, ((ProfileStoreException)copy).IsBadInput);
+        foreach (var property in properties)
+        {
+            var info = original.GetType().GetProperty(property)!;
+            Assert.Equal(info.GetValue(original), info.GetValue(copy));
+        }
+    }
+
+    [Fact]
+    public void Every_typed_error_is_covered()
+    {
+        var declared = typeof(ProfileStoreException).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(ProfileStoreException)) && !t.IsAbstract)
+            .Select(t => t.Name)
+            .Order(StringComparer.Ordinal);
+        var covered = Cases().Values.Select(c => c.Error.GetType().Name).Distinct().Order(StringComparer.Ordinal);
+
+        Assert.Equal(declared, covered);
+    }
+
+    [Fact]
+    public void Every_serialized_property_of_every_typed_error_is_checked()
+    {
+        foreach (var (error, properties) in Cases().Values)
+        {
+            var serialized = error.GetType().GetProperties()
+                .Where(p => p.IsDefined(typeof(IdAttribute), inherit: false))
+                .Select(p => p.Name)
+                .Order(StringComparer.Ordinal);
+            Assert.Equal(serialized, properties.Order(StringComparer.Ordinal));
+        }
+    }
+
+    /// <summary>Each error with the names of its [Id] properties.</summary>
+    private static Dictionary<string, (ProfileStoreException Error, string[] Properties)> Cases() => new()
+    {
+        ["chunk rejected"] = (new ChunkRejectedException(SomeHash, "its bytes do not match its SHA-256"), ["Hash", "Reason"]),
+        ["file hash mismatch"] = (new FileHashMismatchException("AppData\\Roaming\\x.txt"), ["Path"]),
+        ["invalid manifest with a path"] = (new InvalidManifestException("a path segment ends with a space", "a \\b"), ["Reason", "Path"]),
+        ["invalid manifest without a path"] = (new InvalidManifestException("checksum mismatch"), ["Reason", "Path"]),
+        ["invalid profile key"] = (new InvalidProfileKeyException("CONTOSO\\Alice", "not normalised"), ["Account", "Reason"]),
+        ["request limit"] = (new RequestLimitException("the batch size in bytes", 9_000_000_000, 8_388_608), ["Limit", "Value", "Maximum"]),
+        ["snapshot not found"] = (new SnapshotNotFoundException("contoso\\alice", 42), ["Profile", "Snapshot"]),
+        ["upload incomplete"] = (new UploadIncompleteException(SomeSession, 17), ["SessionId", "MissingChunks"]),
+        ["upload session not found"] = (new UploadSessionNotFoundException(SomeSession), ["SessionId"]),
+    };
+}

@@ -1,0 +1,212 @@
+using Microsoft.Extensions.Options;
+using Orleans.Profiles.Local;
+using Orleans.Profiles.Tests.Support;
+
+namespace Orleans.Profiles.Tests.Unit;
+
+public sealed class LocalPackStoreTests : IDisposable
+{
+    /// <summary>"OPCK", a 4-byte length and the SHA-256: the bytes before each chunk of a staging file or pack.</summary>
+    private const int RecordHeader = 40;
+
+    private static readonly ProfileKey Profile = ProfileKey.Parse("CONTOSO\\Alice");
+
+    private readonly TempDirectory _data = new("packs");
+    private readonly Guid _session = Guid.NewGuid();
+
+    public void Dispose() => _data.Dispose();
+
+    private string StagingFile => _data.Combine("profiles", Profile.StorageName, "staging", $"{_session:N}.stage");
+
+    private string PackFile => _data.Combine("profiles", Profile.StorageName, "packs", $"{_session:N}.pack");
+
+    [Fact]
+    public async Task Staged_chunks_are_known_to_a_new_store_instance()
+    {
+        var chunks = Chunks(5, seed: 1);
+        await NewStore().StageAsync(Profile, _session, chunks[..2]);
+        await NewStore().StageAsync(Profile, _session, chunks[2..]);
+
+        var staged = await NewStore().GetStagedAsync(Profile, _session);
+
+        Assert.True(staged.SetEquals(chunks.Select(c => c.Hash)));
+        Assert.Equal(5, staged.Count);
+        Assert.Equal(5 * (RecordHeader + 4096), new FileInfo(StagingFile).Length);
+        Assert.Empty(await NewStore().GetStagedAsync(Profile, Guid.NewGuid()));
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("a record cut in its header")]
+    [InlineData("a record cut in its bytes")]
+    [InlineData("a record whose bytes do not match its hash")]
+    public async Task A_torn_tail_is_cut_and_staging_resumes_cleanly(string tail)
+    {
+        var chunks = Chunks(6, seed: 2);
+        await NewStore().StageAsync(Profile, _session, chunks[..3]);
+        var intact = new FileInfo(StagingFile).Length;
+        var record = RecordOf(chunks[3]);
+        byte[] torn = tail switch
+        {
+            "garbage" => TestData.RandomBytes(100, seed: 3),
+            "a record cut in its header" => record[..20],
+            "a record cut in its bytes" => record[..(RecordHeader + 1000)],
+            "a record whose bytes do not match its hash" => [.. record[..^1], (byte)(record[^1] ^ 1)],
+            _ => throw new ArgumentOutOfRangeException(nameof(tail), tail, null),
+        };
+        await File.AppendAllBytesAsync(StagingFile, torn);
+
+        var staged = await NewStore().GetStagedAsync(Profile, _session);
+
+        Assert.True(staged.SetEquals(chunks[..3].Select(c => c.Hash)));
+        Assert.Equal(intact, new FileInfo(StagingFile).Length);
+
+        await NewStore().StageAsync(Profile, _session, chunks[3..]);
+        Assert.True((await NewStore().GetStagedAsync(Profile, _session)).SetEquals(chunks.Select(c => c.Hash)));
+        var locations = await NewStore().CommitAsync(Profile, _session);
+        Assert.Equal(chunks.Select(c => c.Hash), locations.Select(l => l.Hash));
+        Assert.Equal(chunks.Select(c => c.Data), await NewStore().ReadAsync(Profile, locations));
+    }
+
+    [Fact]
+    public async Task A_damaged_record_hides_everything_after_it()
+    {
+        var chunks = Chunks(4, seed: 4);
+        await NewStore().StageAsync(Profile, _session, chunks);
+        using (var file = File.OpenWrite(StagingFile))
+        {
+            file.Position = RecordHeader + 4096 + RecordHeader + 7;
+            file.WriteByte((byte)(chunks[1].Data[7] ^ 0xFF));
+        }
+
+        var staged = await NewStore().GetStagedAsync(Profile, _session);
+
+        Assert.Equal([chunks[0].Hash], staged);
+        Assert.Equal(RecordHeader + 4096, new FileInfo(StagingFile).Length);
+    }
+
+    [Fact]
+    public async Task Commit_gives_each_chunk_its_place_in_the_pack_and_is_idempotent()
+    {
+        var chunks = (ChunkPayload[])[.. Chunks(2, seed: 5), new ChunkPayload(ContentHash.Compute("tail"u8), "tail"u8.ToArray())];
+        await NewStore().StageAsync(Profile, _session, chunks);
+
+        var first = await NewStore().CommitAsync(Profile, _session);
+        var second = await NewStore().CommitAsync(Profile, _session);
+
+        Assert.Equal<ChunkLocation>(
+            [
+                new ChunkLocation(chunks[0].Hash, _session, RecordHeader, 4096),
+                new ChunkLocation(chunks[1].Hash, _session, (2 * RecordHeader) + 4096, 4096),
+                new ChunkLocation(chunks[2].Hash, _session, (3 * RecordHeader) + 8192, 4),
+            ],
+            first);
+        Assert.Equal<ChunkLocation>(first, second);
+        Assert.False(File.Exists(StagingFile));
+        Assert.True(File.Exists(PackFile));
+        Assert.True((await NewStore().GetStagedAsync(Profile, _session)).SetEquals(chunks.Select(c => c.Hash)));
+    }
+
+    [Fact]
+    public async Task A_chunk_staged_twice_gets_one_location()
+    {
+        var chunks = Chunks(2, seed: 6);
+        await NewStore().StageAsync(Profile, _session, chunks);
+        await NewStore().StageAsync(Profile, _session, [chunks[0]]);
+
+        var locations = await NewStore().CommitAsync(Profile, _session);
+
+        Assert.Equal(chunks.Select(c => c.Hash), locations.Select(l => l.Hash));
+    }
+
+    [Fact]
+    public async Task A_session_without_chunks_commits_to_no_locations()
+        => Assert.Empty(await NewStore().CommitAsync(Profile, _session));
+
+    [Fact]
+    public async Task Read_returns_the_exact_bytes_in_the_order_asked()
+    {
+        var chunks = Chunks(4, seed: 7);
+        await NewStore().StageAsync(Profile, _session, chunks);
+        var locations = await NewStore().CommitAsync(Profile, _session);
+
+        var read = await NewStore().ReadAsync(Profile, [locations[3], locations[0], locations[3], locations[2]]);
+
+        Assert.Equal<byte[]>([chunks[3].Data, chunks[0].Data, chunks[3].Data, chunks[2].Data], read);
+        Assert.Empty(await NewStore().ReadAsync(Profile, []));
+    }
+
+    [Fact]
+    public async Task Staged_chunks_are_not_readable_before_commit()
+    {
+        var chunks = Chunks(1, seed: 8);
+        await NewStore().StageAsync(Profile, _session, chunks);
+
+        var error = await Assert.ThrowsAsync<ChunkRejectedException>(
+            () => NewStore().ReadAsync(Profile, [new ChunkLocation(chunks[0].Hash, _session, RecordHeader, 4096)]));
+
+        Assert.Equal(chunks[0].Hash, error.Hash);
+    }
+
+    [Fact]
+    public async Task Reading_an_unknown_pack_or_outside_a_pack_is_refused()
+    {
+        var chunks = Chunks(1, seed: 9);
+        await NewStore().StageAsync(Profile, _session, chunks);
+        var location = (await NewStore().CommitAsync(Profile, _session))[0];
+
+        var unknown = await Assert.ThrowsAsync<ChunkRejectedException>(() => NewStore().ReadAsync(Profile, [location with { Pack = Guid.NewGuid() }]));
+        Assert.Equal(location.Hash, unknown.Hash);
+        Assert.Equal("no committed pack of this profile holds it", unknown.Reason);
+
+        var otherProfile = ProfileKey.Parse("CONTOSO\\Bob");
+        await Assert.ThrowsAsync<ChunkRejectedException>(() => NewStore().ReadAsync(otherProfile, [location]));
+
+        foreach (var outside in new[] { location with { Offset = 0 }, location with { Length = 4097 }, location with { Offset = 1 << 20 }, location with { Length = -1 } })
+        {
+            var error = await Assert.ThrowsAsync<ChunkRejectedException>(() => NewStore().ReadAsync(Profile, [outside]));
+            Assert.Equal("its location is outside its pack", error.Reason);
+        }
+    }
+
+    [Fact]
+    public async Task Discard_removes_the_staging_file_and_the_pack()
+    {
+        var chunks = Chunks(2, seed: 10);
+        await NewStore().StageAsync(Profile, _session, chunks[..1]);
+        var location = (await NewStore().CommitAsync(Profile, _session))[0];
+        await NewStore().StageAsync(Profile, _session, chunks[1..]);
+        Assert.True(File.Exists(StagingFile));
+        Assert.True(File.Exists(PackFile));
+
+        await NewStore().DiscardAsync(Profile, _session);
+
+        Assert.False(File.Exists(StagingFile));
+        Assert.False(File.Exists(PackFile));
+        Assert.Empty(await NewStore().GetStagedAsync(Profile, _session));
+        await Assert.ThrowsAsync<ChunkRejectedException>(() => NewStore().ReadAsync(Profile, [location]));
+    }
+
+    [Fact]
+    public async Task Discarding_a_session_that_stored_nothing_succeeds()
+    {
+        await NewStore().DiscardAsync(Profile, _session);
+
+        Assert.Empty(_data.Files());
+    }
+
+    private LocalPackStore NewStore() => new(Options.Create(new LocalStorageOptions { DataDirectory = _data.Path }));
+
+    private static ChunkPayload[] Chunks(int count, int seed)
+        => [.. Enumerable.Range(0, count).Select(i => TestData.RandomBytes(4096, (seed * 1000) + i)).Select(d => new ChunkPayload(ContentHash.Compute(d), d))];
+
+    private static byte[] RecordOf(ChunkPayload chunk)
+    {
+        var record = new byte[RecordHeader + chunk.Data.Length];
+        "OPCK"u8.CopyTo(record);
+        BitConverter.TryWriteBytes(record.AsSpan(4), chunk.Data.Length);
+        chunk.Hash.WriteTo(record.AsSpan(8));
+        chunk.Data.CopyTo(record.AsSpan(RecordHeader));
+        return record;
+    }
+}
