@@ -141,7 +141,18 @@ public sealed partial class ProfileGrain(
 
         if (fresh.Count > 0)
         {
-            await packs.StageAsync(Key, sessionId, fresh);
+            try
+            {
+                await packs.StageAsync(Key, sessionId, fresh);
+            }
+            catch
+            {
+                // A failed append may have left part of the batch or a torn record behind: forget what
+                // this activation believes is staged, so the next call rescans (and repairs) the store.
+                _work.Remove(sessionId);
+                throw;
+            }
+
             work.Staged.UnionWith(inBatch);
         }
 
