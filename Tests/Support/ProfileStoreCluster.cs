@@ -19,7 +19,12 @@ public sealed class ProfileStoreCluster : IAsyncDisposable
 
     public IClusterClient Client => Cluster.Client;
 
-    public static async Task<ProfileStoreCluster> StartAsync(string dataDirectory, TimeProvider? time = null, Action<ProfileStoreOptions>? configure = null)
+    /// <param name="configureSilo">Runs after the store is added, so it can replace the store's services.</param>
+    public static async Task<ProfileStoreCluster> StartAsync(
+        string dataDirectory,
+        TimeProvider? time = null,
+        Action<ProfileStoreOptions>? configure = null,
+        Action<ISiloBuilder>? configureSilo = null)
     {
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
@@ -30,6 +35,7 @@ public sealed class ProfileStoreCluster : IAsyncDisposable
             }
 
             silo.AddProfileStore(configure).UseLocalProfileStorage(o => o.DataDirectory = dataDirectory);
+            configureSilo?.Invoke(silo);
         });
         var cluster = builder.Build();
         try
@@ -44,6 +50,11 @@ public sealed class ProfileStoreCluster : IAsyncDisposable
 
         return new ProfileStoreCluster(cluster, dataDirectory);
     }
+
+    /// <summary>A service of the (first) silo.</summary>
+    public T SiloService<T>()
+        where T : notnull
+        => Cluster.Silos[0].ServiceProvider.GetRequiredService<T>();
 
     public IProfileGrain Profile(ProfileKey key) => Client.GetProfile(key);
 
