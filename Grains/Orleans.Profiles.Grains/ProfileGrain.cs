@@ -224,7 +224,7 @@ public sealed partial class ProfileGrain(
     }
 
     /// <summary>
-    /// Rebuilds each file from its chunks and checks its whole-file SHA-256. A file whose content is
+    /// Rebuilds each file from its chunks and checks its length and whole-file SHA-256. A file whose content is
     /// identical to one of the index snapshot was verified when that snapshot was committed.
     /// </summary>
     private async Task<string?> FindCorruptFileAsync(ProfileManifest manifest, ProfileManifest? index)
@@ -239,15 +239,19 @@ public sealed partial class ProfileGrain(
             }
 
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            long rebuilt = 0;
             foreach (var batch in file.Chunks.Chunk(Math.Max(1, _options.MaxReadBytes / file.ChunkSize)))
             {
                 foreach (var bytes in await packs.ReadAsync(Key, [.. batch.Select(h => locations[h])]))
                 {
                     hash.AppendData(bytes);
+                    rebuilt += bytes.Length;
                 }
             }
 
-            if (ContentHash.FromBytes(hash.GetHashAndReset()) != file.Sha256)
+            // A chunk shared with another file is stored once, at that file's length: a manifest can
+            // name the right chunks and hash for a file yet claim another length.
+            if (rebuilt != file.Length || ContentHash.FromBytes(hash.GetHashAndReset()) != file.Sha256)
             {
                 return file.Path;
             }
