@@ -185,6 +185,21 @@ public sealed class UploadValidationTests(ProfileClusterFixture fixture) : IClas
         await AssertRefusedAtCommitAsync(key, lying, Text, one, v1);
     }
 
+    [Fact]
+    public async Task A_manifest_whose_file_length_disagrees_with_its_chunks_is_refused_at_commit()
+    {
+        var key = fixture.NewKey();
+        var v1 = await SmallProfileAsync(seed: 600);
+        var one = (await ProfileUploads.PushAsync(Cluster.Client, key, v1)).Snapshot;
+
+        // b.dat claims 100 bytes but names the chunk (and file hash) of a.dat's 4096 bytes.
+        var page = TestData.RandomBytes(4096, seed: 601);
+        var honest = await UploadContent.CreateAsync(("a.dat", page), ("b.dat", page));
+        var lying = honest.WithManifest(honest.Manifest with { Files = [honest.Manifest.Files[0], honest.Manifest.Files[1] with { Length = 100 }] });
+
+        await AssertRefusedAtCommitAsync(key, lying, "b.dat", one, v1);
+    }
+
     private async Task AssertRefusedAtCommitAsync(ProfileKey key, UploadContent lying, string liePath, SnapshotInfo current, UploadContent currentContent)
     {
         var upload = Cluster.Upload(key);
