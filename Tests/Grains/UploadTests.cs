@@ -290,4 +290,78 @@ public sealed class UploadTests(ProfileClusterFixture fixture) : IClassFixture<P
 
         Assert.False(Directory.Exists(Path.Combine(fixture.Data.Path, "profiles", StorageNames.Encode(raw))));
     }
+
+    [Fact]
+    public async Task The_chunk_reader_serves_only_the_profile_s_own_committed_packs()
+    {
+        var alice = fixture.NewKey();
+        var bob = fixture.NewKey();
+        var content = await UploadContent.CreateAsync(("NTUSER.DAT", TestData.HiveLike(8, seed: 70)));
+        await ProfileUploads.PushAsync(Cluster.Client, alice, content);
+        var locations = (await Cluster.Profile(alice).GetSnapshot(0)).Manifest.Locations;
+
+        Assert.Equal(content.DistinctChunks.Select(h => content.Chunks[h]), await Cluster.Reader(alice).ReadChunks(locations));
+        var error = await Assert.ThrowsAsync<ChunkRejectedException>(() => Cluster.Reader(bob).ReadChunks(locations));
+        Assert.Equal(locations[0].Hash, error.Hash);
+        Assert.Empty(await Cluster.Reader(bob).ReadChunks([]));
+    }
+
+    [Fact]
+    public async Task The_chunk_reader_refuses_reads_over_its_limit()
+    {
+        var key = fixture.NewKey();
+        var big = new ChunkLocation(ContentHash.Compute("x"u8), Guid.NewGuid(), 40, ProfileChunker.MaxChunkSize);
+
+        var error = await Assert.ThrowsAsync<RequestLimitException>(() => Cluster.Reader(key).ReadChunks([big, big, big, big, big]));
+
+        Assert.Equal(5L * ProfileChunker.MaxChunkSize, error.Value);
+        Assert.Equal(ProfileStoreOptions.DefaultMaxReadBytes, error.Maximum);
+        await Assert.ThrowsAsync<ChunkRejectedException>(() => Cluster.Reader(key).ReadChunks([big with { Length = 10 }, null!]));
+    }
+
+    [Fact]
+    public async Task Reading_a_snapshot_that_does_not_exist_is_refused()
+    {
+        var key = fixture.NewKey();
+
+        var none = await Assert.ThrowsAsync<SnapshotNotFoundException>(() => Cluster.Profile(key).GetSnapshot(0));
+        Assert.Equal(0, none.Snapshot);
+        Assert.Equal(key.Value, none.Profile);
+
+        await ProfileUploads.PushAsync(Cluster.Client, key, await UploadContent.CreateAsync(("NTUSER.DAT", TestData.HiveLike(2, seed: 80))));
+        Assert.Equal(2, (await Assert.ThrowsAsync<SnapshotNotFoundException>(() => Cluster.Profile(key).GetSnapshot(2))).Snapshot);
+        Assert.Equal(-1, (await Assert.ThrowsAsync<SnapshotNotFoundException>(() => Cluster.Profile(key).GetSnapshot(-1))).Snapshot);
+    }
+
+    [Fact]
+    public async Task A_session_id_cannot_be_reused_for_another_manifest()
+    {
+        var key = fixture.NewKey();
+        var first = await UploadContent.CreateAsync(("NTUSER.DAT", TestData.HiveLike(2, seed: 90)));
+        var second = await UploadContent.CreateAsync(("NTUSER.DAT", TestData.HiveLike(2, seed: 91)));
+        var session = Guid.NewGuid();
+        var begun = await Cluster.Upload(key).BeginUpload(first.Request(sessionId: session));
+
+        var error = await Assert.ThrowsAsync<InvalidManifestException>(() => Cluster.Upload(key).BeginUpload(second.Request(sessionId: session)));
+
+        Assert.Contains("open with another manifest", error.Reason, StringComparison.Ordinal);
+        Assert.Equal<ContentHash>(begun.Missing, (await Cluster.Upload(key).BeginUpload(first.Request(sessionId: session))).Missing);
+        Assert.Equal(1, (await Cluster.Profile(key).GetStatus()).OpenSessions);
+    }
+
+    [Fact]
+    public async Task A_first_push_from_a_machine_that_never_synced_is_kept_as_a_conflict()
+    {
+        var key = fixture.NewKey();
+        var fromA = await UploadContent.CreateAsync(("NTUSER.DAT", TestData.HiveLike(4, seed: 95)));
+        var fromB = await UploadContent.CreateAsync(("NTUSER.DAT", TestData.HiveLike(4, seed: 96)));
+        var a = await ProfileUploads.PushAsync(Cluster.Client, key, fromA, machine: "WS-A");
+
+        var b = await ProfileUploads.PushAsync(Cluster.Client, key, fromB, baseSnapshot: 0, machine: "WS-B");
+
+        Assert.Equal(0, a.Snapshot.Replaced);
+        Assert.Equal(2, b.Snapshot.Number);
+        Assert.Equal(1, b.Snapshot.Replaced);
+        Assert.Equal<SnapshotInfo>([a.Snapshot, b.Snapshot], await Cluster.Profile(key).GetHistory());
+    }
 }
