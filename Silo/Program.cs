@@ -1,11 +1,6 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
-using Orleans.Configuration;
-using Orleans.Profiles;
 using Orleans.Profiles.Local;
 using Orleans.Profiles.Silo.Hosting;
 
@@ -23,9 +18,9 @@ if (CommandLine.FindUnknown(args) is { } unknown)
 }
 
 // appsettings.json ships beside the program; the data folder stays relative to the working directory.
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddEnvironmentVariables("PROFILES_");
-builder.Configuration.AddCommandLine(args, CommandLine.Switches);
+builder.Configuration.AddCommandLine(CommandLine.ExpandFlags(args), CommandLine.Switches);
 builder.Logging.AddSimpleConsole(o =>
 {
     o.SingleLine = true;
@@ -35,37 +30,29 @@ builder.Logging.AddSimpleConsole(o =>
 builder.Services.AddOptionsWithValidateOnStart<SiloHostOptions>().BindConfiguration(SiloHostOptions.Section);
 builder.Services.AddSingleton<IValidateOptions<SiloHostOptions>, SiloHostOptionsValidator>();
 var silo = builder.Configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
-var storage = builder.Configuration.GetSection(StorageModeOptions.Section).Get<StorageModeOptions>() ?? new StorageModeOptions();
-
-builder.UseOrleans(orleans =>
-{
-    orleans.AddProfileStore(o => builder.Configuration.GetSection("Store").Bind(o));
-    switch (storage.Mode.ToLowerInvariant())
-    {
-        case StorageModeOptions.LocalMode:
-            // One silo on loopback: no membership table to run, nothing to reach over the network.
-            orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId);
-            orleans.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
-            orleans.UseLocalProfileStorage(o => builder.Configuration.GetSection(StorageModeOptions.Section).Bind(o));
-            break;
-        default:
-            throw new OptionsValidationException(StorageModeOptions.Section, typeof(StorageModeOptions), [$"Unknown storage mode '{storage.Mode}' (--storage): use 'local'."]);
-    }
-});
-
-using var host = builder.Build();
-var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
-var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Orleans.Profiles.Silo");
-lifetime.ApplicationStarted.Register(() =>
-{
-    var data = host.Services.GetRequiredService<IOptions<LocalStorageOptions>>().Value.FullDataDirectory;
-    logger.LogInformation("Orleans.Profiles silo ready: gateway 127.0.0.1:{GatewayPort}, silo port {SiloPort}, storage {Mode} in {DataDirectory}",
-        silo.GatewayPort, silo.SiloPort, storage.Mode, data);
-});
+var health = builder.Configuration.GetSection(HealthOptions.Section).Get<HealthOptions>() ?? new HealthOptions();
+var dashboard = builder.Configuration.GetSection(SiloDashboardOptions.Section).Get<SiloDashboardOptions>() ?? new SiloDashboardOptions();
+var mode = builder.Configuration[$"{StorageModeOptions.Section}:Mode"] ?? StorageModeOptions.LocalMode;
 
 try
 {
-    await host.RunAsync();
+    builder.UseOrleans(orleans => orleans.UseConfiguredProfileStore(builder.Configuration, silo));
+    builder.Services.AddProfileSiloTelemetry();
+    builder.ListenForHealth(health, silo, dashboard);
+
+    await using var app = builder.Build();
+    app.MapProfileSiloEndpoints(dashboard);
+    app.Lifetime.ApplicationStarted.Register(() =>
+    {
+        var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var where = mode == StorageModeOptions.LocalMode
+            ? app.Services.GetRequiredService<IOptions<LocalStorageOptions>>().Value.FullDataDirectory
+            : $"Azure storage, cluster {silo.ClusterId}";
+        app.Logger.LogInformation("Orleans.Profiles silo ready: gateway port {GatewayPort}, silo port {SiloPort}, storage {Mode} in {Where}, health {Health}",
+            silo.GatewayPort, silo.SiloPort, mode, where, string.Join(" ", urls));
+    });
+
+    await app.RunAsync();
     return 0;
 }
 catch (OptionsValidationException ex)

@@ -7,7 +7,7 @@ namespace Orleans.Profiles;
 
 /// <summary>Serves committed chunk bytes of one profile from whichever silo took the call.</summary>
 [StatelessWorker]
-public sealed class ChunkReaderGrain(IPackStore packs, IOptions<ProfileStoreOptions> options) : Grain, IChunkReaderGrain
+public sealed class ChunkReaderGrain(IPackStore packs, IOptions<ProfileStoreOptions> options, ProfileStoreMetrics metrics) : Grain, IChunkReaderGrain
 {
     private readonly int _maxReadBytes = options.Value.MaxReadBytes;
 
@@ -30,6 +30,8 @@ public sealed class ChunkReaderGrain(IPackStore packs, IOptions<ProfileStoreOpti
             throw new ChunkRejectedException(default, "a chunk location is empty");
         }
 
-        return await packs.ReadAsync(profile, chunks);
+        var data = await packs.ReadAsync(profile, chunks);
+        metrics.BytesRead.Add(bytes);
+        return data;
     }
 }

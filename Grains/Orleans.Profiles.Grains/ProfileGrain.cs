@@ -17,6 +17,7 @@ public sealed partial class ProfileGrain(
     IManifestStore manifests,
     TimeProvider time,
     IOptions<ProfileStoreOptions> options,
+    ProfileStoreMetrics metrics,
     ILogger<ProfileGrain> logger) : Grain, IProfileGrain, IProfileUploadGrain
 {
     private const int MaxMachineLength = BeginUploadRequest.MaxMachineLength;
@@ -40,6 +41,7 @@ public sealed partial class ProfileGrain(
         var info = FindSnapshot(number == 0 ? state.State.Current : number, number);
         var manifest = await manifests.ReadAsync(Key, ManifestName.ForSnapshot(info.Number))
             ?? throw new InvalidOperationException($"The manifest of snapshot {info.Number} of {Key} is missing from the store.");
+        metrics.SnapshotReads.Add(1);
         return new Snapshot(info, manifest);
     }
 
@@ -88,6 +90,8 @@ public sealed partial class ProfileGrain(
         var session = new UploadSession(request.SessionId, request.ManifestHash, request.BaseSnapshot, state.State.Current, request.Machine, now, now + _options.SessionLifetime);
         state.State.Sessions[session.Id] = session;
         await WriteStateAsync();
+        metrics.UploadsBegun.Add(1);
+        metrics.SessionsOpen.Add(1);
 
         var work = await GetWorkAsync(session);
         LogBegun(logger, Key, session.Id, request.Manifest.Files.Length, work.Needed.Count, work.MissingCount);
@@ -113,24 +117,10 @@ public sealed partial class ProfileGrain(
         var inBatch = new HashSet<ContentHash>();
         foreach (var chunk in chunks)
         {
-            if (chunk?.Data is null)
+            if (Reject(chunk, work) is { } rejection)
             {
-                throw new ChunkRejectedException(chunk?.Hash ?? default, "it has no bytes");
-            }
-
-            if (!work.Needed.TryGetValue(chunk.Hash, out var length))
-            {
-                throw new ChunkRejectedException(chunk.Hash, "this upload's manifest does not reference it");
-            }
-
-            if (chunk.Data.Length != length)
-            {
-                throw new ChunkRejectedException(chunk.Hash, $"it has {chunk.Data.Length} bytes where the manifest says {length}");
-            }
-
-            if (ContentHash.Compute(chunk.Data) != chunk.Hash)
-            {
-                throw new ChunkRejectedException(chunk.Hash, "its bytes do not match its SHA-256");
+                metrics.ChunksRejected.Add(1);
+                throw rejection;
             }
 
             if (!work.Staged.Contains(chunk.Hash) && !work.Known.ContainsKey(chunk.Hash) && inBatch.Add(chunk.Hash))
@@ -154,6 +144,7 @@ public sealed partial class ProfileGrain(
             }
 
             work.Staged.UnionWith(inBatch);
+            metrics.BytesStaged.Add(fresh.Sum(c => (long)c.Data.Length));
         }
 
         LogStaged(logger, Key, sessionId, fresh.Count, chunks.Length - fresh.Count);
@@ -206,6 +197,26 @@ public sealed partial class ProfileGrain(
         }
     }
 
+    private static ChunkRejectedException? Reject(ChunkPayload? chunk, SessionWork work)
+    {
+        if (chunk?.Data is null)
+        {
+            return new ChunkRejectedException(chunk?.Hash ?? default, "it has no bytes");
+        }
+
+        if (!work.Needed.TryGetValue(chunk.Hash, out var length))
+        {
+            return new ChunkRejectedException(chunk.Hash, "this upload's manifest does not reference it");
+        }
+
+        if (chunk.Data.Length != length)
+        {
+            return new ChunkRejectedException(chunk.Hash, $"it has {chunk.Data.Length} bytes where the manifest says {length}");
+        }
+
+        return ContentHash.Compute(chunk.Data) != chunk.Hash ? new ChunkRejectedException(chunk.Hash, "its bytes do not match its SHA-256") : null;
+    }
+
     /// <summary>Writes the manifest of a new snapshot, then the grain state that makes it current.</summary>
     private async Task<SnapshotInfo> SwapInAsync(ProfileManifest manifest, ContentHash manifestHash, int baseSnapshot, string machine, Guid sessionId, int restoredFrom)
     {
@@ -218,8 +229,19 @@ public sealed partial class ProfileGrain(
         state.State.LastNumber = number;
         state.State.Current = number;
         state.State.History.Add(info);
-        state.State.Sessions.Remove(sessionId);
+        var closedSession = state.State.Sessions.Remove(sessionId);
         await WriteStateAsync();
+        metrics.Commits.Add(1);
+        if (replaced != 0)
+        {
+            metrics.Conflicts.Add(1);
+        }
+
+        if (closedSession)
+        {
+            metrics.SessionsOpen.Add(-1);
+        }
+
         return info;
     }
 
@@ -279,6 +301,7 @@ public sealed partial class ProfileGrain(
     {
         state.State.Sessions.Remove(session.Id);
         await WriteStateAsync();
+        metrics.SessionsOpen.Add(-1);
         _work.Remove(session.Id);
         await packs.DiscardAsync(Key, session.Id);
         await manifests.DeleteAsync(Key, ManifestName.ForSession(session.Id));

@@ -13,7 +13,20 @@ public static class CommandLine
         ["--silo-port"] = "Silo:SiloPort",
         ["--gateway-port"] = "Silo:GatewayPort",
         ["--cluster-id"] = "Silo:ClusterId",
+        ["--advertise-ip"] = "Silo:AdvertisedAddress",
+        ["--azure-connection-string"] = "Storage:Azure:ConnectionString",
+        ["--health-port"] = "Health:Port",
     };
+
+    /// <summary>Switches that take no value.</summary>
+    public static IReadOnlyDictionary<string, string> Flags { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["--listen-any"] = "Silo:ListenOnAnyAddress",
+    };
+
+    /// <summary>Rewrites flags as key=true settings, so the configuration provider sees only key/value pairs.</summary>
+    public static string[] ExpandFlags(IEnumerable<string> args)
+        => [.. args.Select(a => Flags.TryGetValue(a, out var key) ? $"--{key}=true" : a)];
 
     public const string Usage = """
         Usage: profiles-silo [options]
@@ -21,8 +34,16 @@ public static class CommandLine
           --data DIR           data folder of the local store (default ./profiles-data)
           --silo-port N        silo-to-silo port (default 11111)
           --gateway-port N     port agents connect to (default 30000)
-          --storage MODE       storage mode: local (default)
+          --storage MODE       storage mode: local (default) or azure
+          --azure-connection-string S
+                               Azure storage connection string (azure mode; or set
+                               AZURE_STORAGE_CONNECTION_STRING); never logged
           --cluster-id ID      cluster id (default orleans-profiles)
+          --advertise-ip IP    address other silos and agents reach this silo on
+                               (default: POD_IP in Kubernetes, else 127.0.0.1)
+          --listen-any         bind all interfaces (containers)
+          --health-port N      HTTP port of /health/ready, /health/live, /metrics
+                               (default 8080, on 127.0.0.1; 0 picks a free port)
           --Section:Key=VALUE  any other setting of appsettings.json
 
         Settings also come from appsettings.json beside the program and from
@@ -35,6 +56,11 @@ public static class CommandLine
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i].Split('=', 2)[0];
+            if (Flags.ContainsKey(args[i]))
+            {
+                continue;
+            }
+
             if (Switches.ContainsKey(name))
             {
                 i += args[i].Contains('=') ? 0 : 1;

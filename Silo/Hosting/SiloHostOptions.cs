@@ -17,4 +17,13 @@ public sealed class SiloHostOptions
     public string ClusterId { get; set; } = DefaultClusterId;
 
     public string ServiceId { get; set; } = DefaultClusterId;
+
+    /// <summary>
+    /// The address other silos and agents reach this silo on: by default the pod's address in
+    /// Kubernetes (<c>POD_IP</c>), otherwise 127.0.0.1.
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>Bind every interface rather than only the advertised address (containers, NAT).</summary>
+    public bool ListenOnAnyAddress { get; set; }
 }

@@ -19,9 +19,9 @@ public sealed partial class ChildProcess : IAsyncDisposable
     private readonly TaskCompletionSource _outputClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _errorClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ChildProcess(string dll, IEnumerable<string> args, string workingDirectory)
+    private ChildProcess(string program, IEnumerable<string> args, string workingDirectory)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -29,7 +29,6 @@ public sealed partial class ChildProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
-        start.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -70,8 +69,12 @@ public sealed partial class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts one of our .NET programs.</summary>
     public static ChildProcess Start(string dll, IEnumerable<string> args, string? workingDirectory = null)
-        => new(dll, args, workingDirectory ?? Path.GetTempPath());
+        => new("dotnet", [dll, .. args], workingDirectory ?? Path.GetTempPath());
+
+    public static ChildProcess StartProgram(string program, IEnumerable<string> args, string? workingDirectory = null)
+        => new(program, args, workingDirectory ?? Path.GetTempPath());
 
     /// <summary>Completes with the first line (already printed, or to come) that matches; fails if the process exits first.</summary>
     public async Task<string> WaitForLineAsync(Func<string, bool> match, string what)

@@ -11,6 +11,23 @@ public static class Programs
 
     public static string AgentPath => Metadata("AgentPath");
 
+    /// <summary>The repository root: the folder of Orleans.Profiles.sln above the test assembly.</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Orleans.Profiles.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+
+            throw new DirectoryNotFoundException("Orleans.Profiles.sln is not above the test assembly.");
+        }
+    }
+
     /// <summary>A TCP port on 127.0.0.1 that nothing listens on right now.</summary>
     public static int FreePort()
     {

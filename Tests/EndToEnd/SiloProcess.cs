@@ -3,12 +3,16 @@ namespace Orleans.Profiles.Tests.EndToEnd;
 /// <summary>A real silo process on free loopback ports over a data folder; started means it said it is ready.</summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
-    private SiloProcess(ChildProcess process, string dataDirectory, int siloPort, int gatewayPort)
+    private readonly IReadOnlyList<string> _extraArgs;
+
+    private SiloProcess(ChildProcess process, string dataDirectory, int siloPort, int gatewayPort, int healthPort, IReadOnlyList<string> extraArgs)
     {
         Process = process;
         DataDirectory = dataDirectory;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
+        HealthPort = healthPort;
+        _extraArgs = extraArgs;
     }
 
     public ChildProcess Process { get; }
@@ -19,13 +23,19 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public int GatewayPort { get; }
 
+    public int HealthPort { get; }
+
     public string Gateway => $"127.0.0.1:{GatewayPort}";
 
-    public static Task<SiloProcess> StartAsync(string dataDirectory) => StartAsync(dataDirectory, Programs.FreePort(), Programs.FreePort());
+    public Uri HealthUri => new($"http://127.0.0.1:{HealthPort}/");
 
-    public static async Task<SiloProcess> StartAsync(string dataDirectory, int siloPort, int gatewayPort)
+    public static Task<SiloProcess> StartAsync(string dataDirectory, params string[] extraArgs)
+        => StartAsync(dataDirectory, Programs.FreePort(), Programs.FreePort(), Programs.FreePort(), extraArgs);
+
+    public static async Task<SiloProcess> StartAsync(string dataDirectory, int siloPort, int gatewayPort, int healthPort, IReadOnlyList<string> extraArgs)
     {
-        var process = ChildProcess.Start(Programs.SiloPath, ["--data", dataDirectory, "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}"]);
+        var process = ChildProcess.Start(Programs.SiloPath, [
+            "--data", dataDirectory, "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", "--health-port", $"{healthPort}", .. extraArgs]);
         try
         {
             await process.WaitForLineAsync(l => l.Contains("Orleans.Profiles silo ready", StringComparison.Ordinal), "the silo's ready line");
@@ -36,7 +46,7 @@ public sealed class SiloProcess : IAsyncDisposable
             throw;
         }
 
-        return new SiloProcess(process, dataDirectory, siloPort, gatewayPort);
+        return new SiloProcess(process, dataDirectory, siloPort, gatewayPort, healthPort, extraArgs);
     }
 
     /// <summary>Kills this silo (SIGKILL, no chance to flush anything) and starts a new one on the same data and ports.</summary>
@@ -44,7 +54,7 @@ public sealed class SiloProcess : IAsyncDisposable
     {
         Process.Kill();
         await Process.DisposeAsync();
-        return await StartAsync(DataDirectory, SiloPort, GatewayPort);
+        return await StartAsync(DataDirectory, SiloPort, GatewayPort, HealthPort, _extraArgs);
     }
 
     public ValueTask DisposeAsync() => Process.DisposeAsync();

@@ -63,7 +63,8 @@ public readonly record struct ProfileKey
             return false;
         }
 
-        var normalized = account.Normalize(NormalizationForm.FormC).ToLowerInvariant();
+        // Case only: Windows compares account names case-insensitively and does not apply Unicode normalisation.
+        var normalized = account.ToLowerInvariant();
         foreach (var c in normalized)
         {
             if (char.IsControl(c) || char.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)

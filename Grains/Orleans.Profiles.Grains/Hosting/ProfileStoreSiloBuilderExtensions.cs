@@ -22,6 +22,8 @@ public static class ProfileStoreSiloBuilderExtensions
 
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProfileStoreOptions>, ProfileStoreOptionsValidator>());
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<ProfileStoreMetrics>();
         return builder;
     }
 
@@ -37,6 +39,7 @@ public static class ProfileStoreSiloBuilderExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LocalStorageOptions>, LocalStorageOptionsValidator>());
         builder.Services.AddSingleton<IPackStore, LocalPackStore>();
         builder.Services.AddSingleton<IManifestStore, LocalManifestStore>();
+        builder.Services.AddSingleton<IStorageProbe, LocalStorageProbe>();
         builder.Services.AddGrainStorage(ProfileStorageNames.GrainState, static (services, name) =>
             (IGrainStorage)ActivatorUtilities.CreateInstance<LocalFileGrainStorage>(services, name));
         return builder;

@@ -1,0 +1,32 @@
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Options;
+
+namespace Orleans.Profiles.AzureStorage;
+
+/// <summary>The blob container of packs and manifests, created once on first use.</summary>
+public sealed class ProfileBlobContainer(IOptions<AzureStorageOptions> options)
+{
+    private readonly Lock _lock = new();
+    private readonly BlobContainerClient _client = new BlobServiceClient(options.Value.ConnectionString).GetBlobContainerClient(options.Value.Container);
+    private Task? _created;
+
+    /// <summary>The container, created if needed; a failed creation is tried again by the next call (storage may come back).</summary>
+    public async Task<BlobContainerClient> GetAsync()
+    {
+        Task created;
+        lock (_lock)
+        {
+            if (_created is null || _created.IsFaulted || _created.IsCanceled)
+            {
+                _created = _client.CreateIfNotExistsAsync();
+            }
+
+            created = _created;
+        }
+
+        await created;
+        return _client;
+    }
+
+    public static string BlobName(ProfileKey profile, string kind, string name) => $"{profile.StorageName}/{kind}/{name}";
+}

@@ -1,0 +1,98 @@
+using System.Net;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using Orleans.Profiles.AzureStorage;
+
+namespace Orleans.Profiles.Silo.Hosting;
+
+/// <summary>How <c>Program.cs</c> turns configuration into a silo: storage mode, endpoints, health, metrics, dashboard.</summary>
+public static class ProfileSiloHostingExtensions
+{
+    public const string AzureConnectionStringVariable = "AZURE_STORAGE_CONNECTION_STRING";
+
+    /// <summary>Adds the profile store to the silo in the configured storage mode.</summary>
+    public static ISiloBuilder UseConfiguredProfileStore(this ISiloBuilder orleans, IConfiguration configuration, SiloHostOptions silo)
+    {
+        orleans.AddProfileStore(o => configuration.GetSection("Store").Bind(o));
+        orleans.Configure<ClusterMembershipOptions>(configuration.GetSection("Membership"));
+        var mode = configuration.GetSection(StorageModeOptions.Section).Get<StorageModeOptions>()?.Mode ?? StorageModeOptions.LocalMode;
+        switch (mode.ToLowerInvariant())
+        {
+            case StorageModeOptions.LocalMode:
+                // One silo on loopback: no membership table to run, nothing to reach over the network.
+                orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId);
+                orleans.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
+                orleans.UseLocalProfileStorage(o => configuration.GetSection(StorageModeOptions.Section).Bind(o));
+                break;
+            case StorageModeOptions.AzureMode:
+                var azure = configuration.GetSection($"{StorageModeOptions.Section}:Azure").Get<AzureStorageOptions>() ?? new AzureStorageOptions();
+                azure.ConnectionString ??= Environment.GetEnvironmentVariable(AzureConnectionStringVariable);
+                orleans.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = silo.ClusterId;
+                    o.ServiceId = silo.ServiceId;
+                });
+                orleans.ConfigureEndpoints(AdvertisedAddress(silo), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: silo.ListenOnAnyAddress);
+                orleans.UseAzureProfileStorage(azure);
+                if (string.Equals(Environment.GetEnvironmentVariable("ORLEANS_KUBERNETES_HOSTING"), "true", StringComparison.OrdinalIgnoreCase))
+                {
+                    orleans.UseKubernetesHosting();
+                }
+
+                break;
+            default:
+                throw new OptionsValidationException(StorageModeOptions.Section, typeof(StorageModeOptions), [$"Unknown storage mode '{mode}' (--storage): use 'local' or 'azure'."]);
+        }
+
+        if (configuration.GetSection(SiloDashboardOptions.Section).Get<SiloDashboardOptions>() is { Enabled: true })
+        {
+            orleans.AddDashboard();
+        }
+
+        return orleans;
+    }
+
+    /// <summary>Health checks and OpenTelemetry metrics (the store's meter and Orleans' own), exported for Prometheus.</summary>
+    public static IServiceCollection AddProfileSiloTelemetry(this IServiceCollection services)
+    {
+        services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: [SiloReadinessCheck.Tag]);
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(ProfileStoreMetrics.MeterName, "Microsoft.Orleans")
+            .AddPrometheusExporter());
+        return services;
+    }
+
+    /// <summary>Binds the HTTP endpoint (loopback unless told otherwise) and the dashboard's port when enabled.</summary>
+    public static void ListenForHealth(this WebApplicationBuilder builder, HealthOptions health, SiloHostOptions silo, SiloDashboardOptions dashboard)
+    {
+        var address = silo.ListenOnAnyAddress ? IPAddress.Any : IPAddress.Parse(health.Address);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(address, health.Port);
+            if (dashboard.Enabled)
+            {
+                kestrel.Listen(address, dashboard.Port);
+            }
+        });
+    }
+
+    public static void MapProfileSiloEndpoints(this WebApplication app, SiloDashboardOptions dashboard)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(SiloReadinessCheck.Tag) });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        if (dashboard.Enabled)
+        {
+            app.MapOrleansDashboard().RequireHost($"*:{dashboard.Port}");
+        }
+    }
+
+    private static IPAddress AdvertisedAddress(SiloHostOptions silo)
+        => silo.AdvertisedAddress is { Length: > 0 } configured ? IPAddress.Parse(configured)
+            : Environment.GetEnvironmentVariable("POD_IP") is { Length: > 0 } pod ? IPAddress.Parse(pod)
+            : IPAddress.Loopback;
+}
