@@ -5,10 +5,20 @@ set -uo pipefail
 cd "$(dirname "$0")"
 
 configuration="${CONFIGURATION:-Release}"
+
+# Azurite (pinned in package.json / package-lock.json) for the Azure-mode and cluster tests.
+if [ ! -f node_modules/azurite/package.json ]; then
+  npm ci --no-audit --no-fund || { echo "0 passed, 1 failed"; exit 1; }
+fi
 results="$(pwd)/Tests/TestResults"
 rm -rf "$results"
 
 dotnet build Orleans.Profiles.sln -c "$configuration" -nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }
+
+# What an operator deploys must publish (deploy/docker/Dockerfile runs this same command).
+publish="$(mktemp -d)"
+dotnet publish Silo -c "$configuration" -o "$publish" -nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }
+rm -rf "$publish"
 
 dotnet test Orleans.Profiles.sln -c "$configuration" --no-build -nologo \
   --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
