@@ -59,7 +59,7 @@ public static class ProfileSiloHostingExtensions
     /// <summary>Health checks and OpenTelemetry metrics (the store's meter and Orleans' own), exported for Prometheus.</summary>
     public static IServiceCollection AddProfileSiloTelemetry(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: [SiloReadinessCheck.Tag]);
+        services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: [SiloReadinessCheck.Tag], timeout: SiloReadinessCheck.Timeout);
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(ProfileStoreMetrics.MeterName, "Microsoft.Orleans")
             .AddPrometheusExporter());

@@ -9,6 +9,9 @@ public sealed class SiloReadinessCheck(IClusterMembershipService membership, ILo
 {
     public const string Tag = "ready";
 
+    /// <summary>A probe must answer quickly: storage that needs longer to answer is not ready.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var status = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress);

@@ -18,6 +18,7 @@ public sealed partial class ChildProcess : IAsyncDisposable
     private readonly ConcurrentQueue<Waiter> _waiters = new();
     private readonly TaskCompletionSource _outputClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _errorClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _disposed;
 
     private ChildProcess(string program, IEnumerable<string> args, string workingDirectory)
     {
@@ -140,6 +141,12 @@ public sealed partial class ChildProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         Kill();
         await _process.WaitForExitAsync();
         _process.Dispose();
