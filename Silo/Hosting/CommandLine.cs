@@ -12,6 +12,7 @@ public static class CommandLine
         ["--storage"] = "Storage:Mode",
         ["--silo-port"] = "Silo:SiloPort",
         ["--gateway-port"] = "Silo:GatewayPort",
+        ["--gateway-listen-port"] = "Silo:GatewayListenPort",
         ["--cluster-id"] = "Silo:ClusterId",
         ["--advertise-ip"] = "Silo:AdvertisedAddress",
         ["--azure-connection-string"] = "Storage:Azure:ConnectionString",
@@ -34,6 +35,9 @@ public static class CommandLine
           --data DIR           data folder of the local store (default ./profiles-data)
           --silo-port N        silo-to-silo port (default 11111)
           --gateway-port N     port agents connect to (default 30000)
+          --gateway-listen-port N
+                               port the gateway binds, when agents reach it through a
+                               proxy or NAT on --gateway-port (default: the same)
           --storage MODE       storage mode: local (default) or azure
           --azure-connection-string S
                                Azure storage connection string (azure mode; or set

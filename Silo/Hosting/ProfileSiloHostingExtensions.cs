@@ -48,6 +48,12 @@ public static class ProfileSiloHostingExtensions
                 throw new OptionsValidationException(StorageModeOptions.Section, typeof(StorageModeOptions), [$"Unknown storage mode '{mode}' (--storage): use 'local' or 'azure'."]);
         }
 
+        if (silo.GatewayListenPort != 0 && silo.GatewayListenPort != silo.GatewayPort)
+        {
+            // Advertise GatewayPort (what agents dial, e.g. a proxy), bind GatewayListenPort.
+            orleans.Configure<EndpointOptions>(o => o.GatewayListeningEndpoint = new IPEndPoint(silo.ListenOnAnyAddress ? IPAddress.Any : o.AdvertisedIPAddress, silo.GatewayListenPort));
+        }
+
         if (configuration.GetSection(SiloDashboardOptions.Section).Get<SiloDashboardOptions>() is { Enabled: true })
         {
             orleans.AddDashboard();

@@ -11,8 +11,14 @@ public sealed class SiloHostOptions
     /// <summary>The port silos talk to each other on.</summary>
     public int SiloPort { get; set; } = DefaultSiloPort;
 
-    /// <summary>The port workstation agents connect to.</summary>
+    /// <summary>The port workstation agents connect to, as the silo advertises it.</summary>
     public int GatewayPort { get; set; } = DefaultGatewayPort;
+
+    /// <summary>
+    /// The port the gateway binds when it differs from the advertised one: behind NAT, a load
+    /// balancer or a TCP proxy, agents reach <see cref="GatewayPort"/> and it is forwarded here. 0: the same.
+    /// </summary>
+    public int GatewayListenPort { get; set; }
 
     public string ClusterId { get; set; } = DefaultClusterId;
 

@@ -16,6 +16,11 @@ public sealed class SiloHostOptionsValidator : IValidateOptions<SiloHostOptions>
             }
         }
 
+        if (options.GatewayListenPort is < 0 or > IPEndPoint.MaxPort)
+        {
+            failures.Add($"Silo:GatewayListenPort (--gateway-listen-port) must be a TCP port or 0, not {options.GatewayListenPort}.");
+        }
+
         if (options.SiloPort == options.GatewayPort)
         {
             failures.Add("The silo port and the gateway port must differ.");
