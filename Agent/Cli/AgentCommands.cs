@@ -22,6 +22,7 @@ public static class AgentCommands
         root.Subcommands.Add(Status());
         root.Subcommands.Add(History());
         root.Subcommands.Add(Restore());
+        root.Subcommands.Add(CollectGarbage());
         return root;
     }
 
@@ -40,11 +41,19 @@ public static class AgentCommands
                 : $"{result.Profile}: snapshot {result.Snapshot.Number} committed ({result.Files} file(s), {ConsoleOutput.Size(result.Bytes)}; "
                   + $"sent {result.ChunksSent} of {result.TotalChunks} chunks, {ConsoleOutput.Size(result.BytesSent)}, in {result.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s)";
             run.Output.Result(result, text);
-            if (result.Snapshot.IsConflict && !result.Unchanged)
+            if (result.Unchanged || !result.Snapshot.IsConflict)
             {
-                run.Output.Warning($"snapshot {result.Snapshot.Replaced} (not seen by this machine) was current; it is kept in history and can be restored with 'restore --snapshot {result.Snapshot.Replaced}'.");
+                return ExitCodes.Success;
             }
 
+            if (result.Snapshot.LostTo != 0)
+            {
+                run.Output.Conflict($"snapshot {result.Snapshot.LostTo} became current while this machine worked on snapshot {result.Snapshot.BaseSnapshot}; "
+                    + $"by the store's conflict policy it stays current, and this push is kept in history as snapshot {result.Snapshot.Number} ('restore --snapshot {result.Snapshot.Number}' makes it current).");
+                return ExitCodes.Conflict;
+            }
+
+            run.Output.Warning($"snapshot {result.Snapshot.Replaced} (not seen by this machine) was current; it is kept in history and can be restored with 'restore --snapshot {result.Snapshot.Replaced}'.");
             return ExitCodes.Success;
         }, ct));
         return command;
@@ -119,6 +128,18 @@ public static class AgentCommands
         return command;
     }
 
+    private static Command CollectGarbage()
+    {
+        var command = new Command("gc", "Drop snapshots outside the retention window and delete data nothing retained references (an administrator's command)") { AgentOptions.User };
+        command.SetAction((parse, ct) => AgentRun.RunAsync(parse, async (run, profile) =>
+        {
+            var result = await run.Client.CollectGarbageAsync(profile, ct);
+            run.Output.Result(result, $"{profile}: {result.SnapshotsDropped} snapshot(s) dropped, {result.ManifestsDeleted} manifest(s) and {result.PacksDeleted} pack(s) deleted");
+            return ExitCodes.Success;
+        }, ct));
+        return command;
+    }
+
     private static string Describe(SnapshotInfo s)
     {
         var text = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"{s.CommittedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}  {s.Machine}  {s.Files} file(s), {ConsoleOutput.Size(s.Bytes)}"));
@@ -127,9 +148,14 @@ public static class AgentCommands
             text.Append(CultureInfo.InvariantCulture, $"  restored from {s.RestoredFrom}");
         }
 
-        if (s.IsConflict)
+        if (s.Replaced != 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"  CONFLICT: replaced {s.Replaced}, which its machine had not seen (base {s.BaseSnapshot})");
+        }
+
+        if (s.LostTo != 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  CONFLICT: not made current, {s.LostTo} was (base {s.BaseSnapshot}); restore to use it");
         }
 
         return text.ToString();

@@ -43,6 +43,9 @@ public sealed class ConsoleOutput(bool json)
 
     public void Warning(string message) => Console.Error.WriteLine($"profiles-agent: warning: {message}");
 
+    /// <summary>A conflict after the result was printed (the JSON result already says it).</summary>
+    public void Conflict(string message) => Console.Error.WriteLine($"profiles-agent: conflict: {message}");
+
     /// <summary>Runs a transfer with a progress display suited to where the output goes.</summary>
     public async Task<T> WithProgressAsync<T>(Func<IProgress<TransferProgress>, Task<T>> transfer)
     {

@@ -24,6 +24,9 @@ public sealed partial class ProfileSyncClient(StoreConnection store, ProfileSync
     public Task<CommitResult> RestoreAsync(ProfileKey profile, int snapshot, CancellationToken cancellationToken)
         => store.CallAsync(f => f.GetProfile(profile).Restore(snapshot, options.Machine), cancellationToken);
 
+    public Task<GarbageCollectionResult> CollectGarbageAsync(ProfileKey profile, CancellationToken cancellationToken)
+        => store.CallAsync(f => f.GetProfile(profile).CollectGarbage(), cancellationToken);
+
     public Task<SyncRecord?> GetSyncRecordAsync(ProfileKey profile, string path, CancellationToken cancellationToken)
         => _state.LoadAsync(profile, path, cancellationToken);
 

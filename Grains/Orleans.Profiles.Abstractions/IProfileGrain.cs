@@ -20,4 +20,11 @@ public interface IProfileGrain : IGrainWithStringKey
     /// <summary>Makes an earlier snapshot current again, as a new snapshot (history is never rewritten).</summary>
     [Alias("Restore")]
     Task<CommitResult> Restore(int number, string machine);
+
+    /// <summary>
+    /// Drops snapshots outside the retention window and deletes manifests, packs and staged data that
+    /// no retained snapshot and no open upload references (never sooner). Also runs after commits.
+    /// </summary>
+    [Alias("CollectGarbage")]
+    Task<GarbageCollectionResult> CollectGarbage();
 }

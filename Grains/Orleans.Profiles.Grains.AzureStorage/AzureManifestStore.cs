@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Storage.Blobs.Models;
 using Orleans.Profiles.Storage;
 
 namespace Orleans.Profiles.AzureStorage;
@@ -28,6 +29,17 @@ public sealed class AzureManifestStore(ProfileBlobContainer container) : IManife
 
     public async Task DeleteAsync(ProfileKey profile, ManifestName name, CancellationToken cancellationToken = default)
         => await (await container.GetAsync()).GetBlobClient(BlobName(profile, name)).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+
+    public async Task<IReadOnlyList<ManifestName>> ListAsync(ProfileKey profile, CancellationToken cancellationToken = default)
+    {
+        var names = new List<ManifestName>();
+        await foreach (var blob in (await container.GetAsync()).GetBlobsAsync(BlobTraits.None, BlobStates.None, ProfileBlobContainer.BlobName(profile, "manifests", ""), cancellationToken))
+        {
+            names.Add(new ManifestName(Path.GetFileNameWithoutExtension(blob.Name)));
+        }
+
+        return names;
+    }
 
     private static string BlobName(ProfileKey profile, ManifestName name) => ProfileBlobContainer.BlobName(profile, "manifests", $"{name}.manifest");
 }

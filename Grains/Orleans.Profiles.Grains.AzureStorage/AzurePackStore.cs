@@ -90,6 +90,24 @@ public sealed class AzurePackStore(ProfileBlobContainer container) : IPackStore
         return [.. locations.DistinctBy(l => l.Hash)];
     }
 
+    public async Task<IReadOnlySet<Guid>> ListAsync(ProfileKey profile, CancellationToken cancellationToken = default)
+    {
+        var found = new HashSet<Guid>();
+        var blobs = await container.GetAsync();
+        foreach (var kind in new[] { "packs", "staging" })
+        {
+            await foreach (var blob in blobs.GetBlobsAsync(BlobTraits.None, BlobStates.Uncommitted, ProfileBlobContainer.BlobName(profile, kind, ""), cancellationToken))
+            {
+                if (Guid.TryParseExact(Path.GetFileNameWithoutExtension(blob.Name), "N", out var id))
+                {
+                    found.Add(id);
+                }
+            }
+        }
+
+        return found;
+    }
+
     public async Task DiscardAsync(ProfileKey profile, Guid session, CancellationToken cancellationToken = default)
     {
         // Uncommitted blocks of a blob that never committed are collected by the storage service itself.

@@ -51,6 +51,7 @@ public sealed partial class ProfileGrain(
         var source = await GetSnapshot(number);
         var restored = await SwapInAsync(source.Manifest, source.Info.ManifestHash, baseSnapshot: state.State.Current, machine, Guid.Empty, restoredFrom: source.Info.Number);
         LogRestored(logger, Key, source.Info.Number, restored.Number);
+        await CollectIfOverRetentionAsync();
         return new CommitResult(restored, AlreadyCommitted: false);
     }
 
@@ -183,7 +184,8 @@ public sealed partial class ProfileGrain(
         var info = await SwapInAsync(manifest, session.ManifestHash, session.BaseSnapshot, session.Machine, sessionId, restoredFrom: 0);
         _work.Remove(sessionId);
         await manifests.DeleteAsync(Key, ManifestName.ForSession(sessionId));
-        LogCommitted(logger, Key, info.Number, sessionId, staged.Length, info.Bytes, info.Replaced);
+        LogCommitted(logger, Key, info.Number, sessionId, staged.Length, info.Bytes, state.State.Current);
+        await CollectIfOverRetentionAsync();
         return new CommitResult(info, AlreadyCommitted: false);
     }
 
@@ -217,22 +219,98 @@ public sealed partial class ProfileGrain(
         return ContentHash.Compute(chunk.Data) != chunk.Hash ? new ChunkRejectedException(chunk.Hash, "its bytes do not match its SHA-256") : null;
     }
 
+    public async Task<GarbageCollectionResult> CollectGarbage()
+    {
+        _ = Key;
+        await ExpireSessionsAsync();
+        var retained = RetainedSnapshots();
+        var dropped = state.State.History.RemoveAll(s => !retained.Contains(s.Number));
+        if (dropped > 0)
+        {
+            // State first: from here on nothing references what is deleted below, so a crash midway only leaves garbage.
+            await WriteStateAsync();
+        }
+
+        var kept = state.State.History.Select(s => s.Number).ToHashSet();
+        var live = state.State.Sessions.Keys.ToHashSet();
+        var referenced = new HashSet<Guid>(live);
+        var manifestsDeleted = 0;
+        foreach (var name in await manifests.ListAsync(Key))
+        {
+            if (name.Snapshot is { } number && kept.Contains(number))
+            {
+                var manifest = await manifests.ReadAsync(Key, name)
+                    ?? throw new InvalidOperationException($"The manifest of snapshot {number} of {Key} vanished during garbage collection.");
+                referenced.UnionWith(manifest.Locations.Select(l => l.Pack));
+            }
+            else if (name.Session is not { } session || !live.Contains(session))
+            {
+                await manifests.DeleteAsync(Key, name);
+                manifestsDeleted++;
+            }
+        }
+
+        var packsDeleted = 0;
+        foreach (var pack in await packs.ListAsync(Key))
+        {
+            if (!referenced.Contains(pack))
+            {
+                await packs.DiscardAsync(Key, pack);
+                packsDeleted++;
+            }
+        }
+
+        LogCollected(logger, Key, dropped, manifestsDeleted, packsDeleted);
+        return new GarbageCollectionResult(dropped, manifestsDeleted, packsDeleted);
+    }
+
+    /// <summary>
+    /// The retention window: the current snapshot, the newest <see cref="ProfileStoreOptions.RetainSnapshots"/>,
+    /// every one younger than <see cref="ProfileStoreOptions.RetainFor"/>, and every one an open upload reuses chunks of.
+    /// </summary>
+    private HashSet<int> RetainedSnapshots()
+    {
+        var since = time.GetUtcNow() - _options.RetainFor;
+        var retained = state.State.History
+            .OrderByDescending(s => s.Number)
+            .Select((s, rank) => (s, rank))
+            .Where(x => x.rank < _options.RetainSnapshots || x.s.CommittedAt >= since)
+            .Select(x => x.s.Number)
+            .ToHashSet();
+        retained.Add(state.State.Current);
+        retained.UnionWith(state.State.Sessions.Values.Select(s => s.IndexSnapshot));
+        return retained;
+    }
+
+    private async Task CollectIfOverRetentionAsync()
+    {
+        var retained = RetainedSnapshots();
+        if (state.State.History.Any(s => !retained.Contains(s.Number)))
+        {
+            await CollectGarbage();
+        }
+    }
+
     /// <summary>Writes the manifest of a new snapshot, then the grain state that makes it current.</summary>
     private async Task<SnapshotInfo> SwapInAsync(ProfileManifest manifest, ContentHash manifestHash, int baseSnapshot, string machine, Guid sessionId, int restoredFrom)
     {
         var number = state.State.LastNumber + 1;
         await manifests.WriteAsync(Key, ManifestName.ForSnapshot(number), manifest);
 
-        // Newest wins; a current snapshot this commit did not build on stays in history, linked as replaced.
-        var replaced = restoredFrom == 0 && state.State.Current != 0 && state.State.Current != baseSnapshot ? state.State.Current : 0;
-        var info = new SnapshotInfo(number, time.GetUtcNow(), machine, manifest.TotalBytes, manifest.Files.Length, manifestHash, baseSnapshot, replaced, restoredFrom, sessionId);
+        // A commit that did not build on the current snapshot is a conflict: the policy picks which one is
+        // current, and the other stays in history, linked, so nothing the user wrote is dropped.
+        var current = state.State.Current;
+        var stale = restoredFrom == 0 && current != 0 && current != baseSnapshot;
+        var keepCurrent = stale && _options.ConflictPolicy == ConflictPolicy.KeepCurrent;
+        var info = new SnapshotInfo(number, time.GetUtcNow(), machine, manifest.TotalBytes, manifest.Files.Length, manifestHash, baseSnapshot,
+            Replaced: stale && !keepCurrent ? current : 0, restoredFrom, sessionId, LostTo: keepCurrent ? current : 0);
         state.State.LastNumber = number;
-        state.State.Current = number;
+        state.State.Current = keepCurrent ? current : number;
         state.State.History.Add(info);
         var closedSession = state.State.Sessions.Remove(sessionId);
         await WriteStateAsync();
         metrics.Commits.Add(1);
-        if (replaced != 0)
+        if (stale)
         {
             metrics.Conflicts.Add(1);
         }
@@ -376,8 +454,11 @@ public sealed partial class ProfileGrain(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Profile {Profile}: session {SessionId} staged {Staged} chunk(s), {Skipped} already present")]
     private static partial void LogStaged(ILogger logger, ProfileKey profile, Guid sessionId, int staged, int skipped);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Profile {Profile}: snapshot {Snapshot} committed from session {SessionId} ({NewChunks} new chunk(s), {Bytes} bytes; replaced {Replaced})")]
-    private static partial void LogCommitted(ILogger logger, ProfileKey profile, int snapshot, Guid sessionId, int newChunks, long bytes, int replaced);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Profile {Profile}: snapshot {Snapshot} committed from session {SessionId} ({NewChunks} new chunk(s), {Bytes} bytes); current is {Current}")]
+    private static partial void LogCommitted(ILogger logger, ProfileKey profile, int snapshot, Guid sessionId, int newChunks, long bytes, int current);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Profile {Profile}: garbage collection dropped {Snapshots} snapshot(s), deleted {Manifests} manifest(s) and {Packs} pack(s)")]
+    private static partial void LogCollected(ILogger logger, ProfileKey profile, int snapshots, int manifests, int packs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Profile {Profile}: session {SessionId} refused at commit: {Path} does not match its hash")]
     private static partial void LogRefused(ILogger logger, ProfileKey profile, Guid sessionId, string path);

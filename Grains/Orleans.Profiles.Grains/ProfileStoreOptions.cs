@@ -8,6 +8,8 @@ public sealed class ProfileStoreOptions
     public const int DefaultMaxReadBytes = 16 * 1024 * 1024;
     public const int DefaultMaxFiles = 100_000;
     public const long DefaultMaxFileBytes = 16L * 1024 * 1024 * 1024;
+    public const int DefaultRetainSnapshots = 10;
+    public static readonly TimeSpan DefaultRetainFor = TimeSpan.FromDays(30);
 
     /// <summary>How long an upload session that is neither committed nor aborted stays open.</summary>
     public TimeSpan SessionLifetime { get; set; } = DefaultSessionLifetime;
@@ -23,4 +25,13 @@ public sealed class ProfileStoreOptions
 
     /// <summary>The largest file a snapshot may hold.</summary>
     public long MaxFileBytes { get; set; } = DefaultMaxFileBytes;
+
+    /// <summary>Snapshots kept whatever their age: the newest this many (the current one always).</summary>
+    public int RetainSnapshots { get; set; } = DefaultRetainSnapshots;
+
+    /// <summary>Snapshots kept whatever their number: every one committed within this long.</summary>
+    public TimeSpan RetainFor { get; set; } = DefaultRetainFor;
+
+    /// <summary>Which snapshot becomes current when a commit's base is stale (two machines, a late retry).</summary>
+    public ConflictPolicy ConflictPolicy { get; set; } = ConflictPolicy.NewestWins;
 }

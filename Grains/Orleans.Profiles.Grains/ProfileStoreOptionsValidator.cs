@@ -27,6 +27,16 @@ public sealed class ProfileStoreOptionsValidator : IValidateOptions<ProfileStore
             failures.Add("MaxFiles must be at least 1 and MaxFileBytes not negative.");
         }
 
+        if (options.RetainSnapshots < 1 || options.RetainFor < TimeSpan.Zero)
+        {
+            failures.Add("RetainSnapshots must be at least 1 and RetainFor not negative.");
+        }
+
+        if (!Enum.IsDefined(options.ConflictPolicy))
+        {
+            failures.Add($"ConflictPolicy must be one of {string.Join(", ", Enum.GetNames<ConflictPolicy>())}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

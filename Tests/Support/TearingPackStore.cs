@@ -34,6 +34,9 @@ public sealed class TearingPackStore(IPackStore inner, Func<ProfileKey, Guid, st
     public Task<ImmutableArray<ChunkLocation>> CommitAsync(ProfileKey profile, Guid session, CancellationToken cancellationToken = default)
         => inner.CommitAsync(profile, session, cancellationToken);
 
+    public Task<IReadOnlySet<Guid>> ListAsync(ProfileKey profile, CancellationToken cancellationToken = default)
+        => inner.ListAsync(profile, cancellationToken);
+
     public Task DiscardAsync(ProfileKey profile, Guid session, CancellationToken cancellationToken = default)
         => inner.DiscardAsync(profile, session, cancellationToken);
 

@@ -7,6 +7,10 @@ namespace Orleans.Profiles;
 /// snapshot it replaced as current: that one stays in history, marked by this link, never dropped.
 /// </param>
 /// <param name="RestoredFrom">Non-zero when this snapshot is a restore of an earlier one.</param>
+/// <param name="LostTo">
+/// When the commit's base was not the current snapshot and the conflict policy kept the current one,
+/// the snapshot that stayed current: this one is kept in history, never made current by itself.
+/// </param>
 [GenerateSerializer, Immutable, Alias("Orleans.Profiles.SnapshotInfo")]
 public sealed record SnapshotInfo(
     [property: Id(0)] int Number,
@@ -18,8 +22,9 @@ public sealed record SnapshotInfo(
     [property: Id(6)] int BaseSnapshot,
     [property: Id(7)] int Replaced,
     [property: Id(8)] int RestoredFrom,
-    [property: Id(9)] Guid SessionId)
+    [property: Id(9)] Guid SessionId,
+    [property: Id(10)] int LostTo = 0)
 {
-    /// <summary>True when this commit replaced a snapshot its workstation had not seen.</summary>
-    public bool IsConflict => Replaced != 0;
+    /// <summary>True when this commit was based on a snapshot that was no longer current.</summary>
+    public bool IsConflict => Replaced != 0 || LostTo != 0;
 }

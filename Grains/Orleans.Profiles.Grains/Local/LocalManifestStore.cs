@@ -29,5 +29,14 @@ public sealed class LocalManifestStore(IOptions<LocalStorageOptions> options) : 
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyList<ManifestName>> ListAsync(ProfileKey profile, CancellationToken cancellationToken = default)
+    {
+        var directory = Path.Combine(_options.ProfileDirectory(profile), "manifests");
+        IReadOnlyList<ManifestName> names = Directory.Exists(directory)
+            ? [.. Directory.EnumerateFiles(directory, "*.manifest").Select(f => new ManifestName(Path.GetFileNameWithoutExtension(f)))]
+            : [];
+        return Task.FromResult(names);
+    }
+
     private string PathOf(ProfileKey profile, ManifestName name) => Path.Combine(_options.ProfileDirectory(profile), "manifests", $"{name}.manifest");
 }

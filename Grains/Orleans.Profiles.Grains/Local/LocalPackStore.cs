@@ -69,6 +69,27 @@ public sealed class LocalPackStore(IOptions<LocalStorageOptions> options) : IPac
         return [.. records.DistinctBy(r => r.Hash).Select(r => new ChunkLocation(r.Hash, session, r.Offset, r.Length))];
     }
 
+    public Task<IReadOnlySet<Guid>> ListAsync(ProfileKey profile, CancellationToken cancellationToken = default)
+    {
+        var found = new HashSet<Guid>();
+        foreach (var (folder, extension) in new[] { ("staging", ".stage"), ("packs", ".pack") })
+        {
+            var directory = Path.Combine(_options.ProfileDirectory(profile), folder);
+            if (Directory.Exists(directory))
+            {
+                foreach (var file in Directory.EnumerateFiles(directory, "*" + extension))
+                {
+                    if (Guid.TryParseExact(Path.GetFileNameWithoutExtension(file), "N", out var id))
+                    {
+                        found.Add(id);
+                    }
+                }
+            }
+        }
+
+        return Task.FromResult<IReadOnlySet<Guid>>(found);
+    }
+
     public Task DiscardAsync(ProfileKey profile, Guid session, CancellationToken cancellationToken = default)
     {
         DeleteIfPresent(StagingPath(profile, session));

@@ -11,4 +11,7 @@ public interface IManifestStore
     Task<ProfileManifest?> ReadAsync(ProfileKey profile, ManifestName name, CancellationToken cancellationToken = default);
 
     Task DeleteAsync(ProfileKey profile, ManifestName name, CancellationToken cancellationToken = default);
+
+    /// <summary>The names of every manifest this profile has in storage.</summary>
+    Task<IReadOnlyList<ManifestName>> ListAsync(ProfileKey profile, CancellationToken cancellationToken = default);
 }

@@ -19,6 +19,9 @@ public interface IPackStore
     /// <summary>Turns the session's staged chunks into the pack <paramref name="session"/> and says where each chunk is. Idempotent.</summary>
     Task<ImmutableArray<ChunkLocation>> CommitAsync(ProfileKey profile, Guid session, CancellationToken cancellationToken = default);
 
+    /// <summary>Every pack and staging session this profile has in storage, committed or not: what garbage collection weighs.</summary>
+    Task<IReadOnlySet<Guid>> ListAsync(ProfileKey profile, CancellationToken cancellationToken = default);
+
     /// <summary>Removes a session's staged chunks and its pack, if no snapshot took it.</summary>
     Task DiscardAsync(ProfileKey profile, Guid session, CancellationToken cancellationToken = default);
 
