@@ -41,6 +41,9 @@ public sealed class DeployFilesTests
         "Store:MaxReadBytes",
         "Store:MaxFiles",
         "Store:MaxFileBytes",
+        "Store:RetainSnapshots",
+        "Store:RetainFor",
+        "Store:ConflictPolicy",
         "Logging:LogLevel:<category>",
     ];
 
