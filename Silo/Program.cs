@@ -48,6 +48,15 @@ try
         var where = mode == StorageModeOptions.LocalMode
             ? app.Services.GetRequiredService<IOptions<LocalStorageOptions>>().Value.FullDataDirectory
             : $"Azure storage, cluster {silo.ClusterId}";
+        if (app.Services.GetRequiredService<IOptions<Orleans.Profiles.Security.ProfileAuthenticationOptions>>().Value.IsConfigured)
+        {
+            app.Logger.LogInformation("Authentication on: every call needs a valid token");
+        }
+        else
+        {
+            app.Logger.LogWarning("Authentication off (no --token-key-file): any local process can reach any profile; this mode serves loopback only");
+        }
+
         app.Logger.LogInformation("Orleans.Profiles silo ready: gateway port {GatewayPort}, silo port {SiloPort}, storage {Mode} in {Where}, health {Health}",
             silo.GatewayPort, silo.SiloPort, mode, where, string.Join(" ", urls));
     });

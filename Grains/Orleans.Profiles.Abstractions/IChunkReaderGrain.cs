@@ -12,5 +12,6 @@ public interface IChunkReaderGrain : IGrainWithStringKey
 {
     /// <summary>The bytes of each location, in order. The caller verifies them against their hashes.</summary>
     [Alias("ReadChunks")]
+    [ProfileAccess(ProfileAccess.Owner)]
     Task<ImmutableArray<byte[]>> ReadChunks(ImmutableArray<ChunkLocation> chunks);
 }

@@ -7,18 +7,22 @@ namespace Orleans.Profiles;
 public interface IProfileGrain : IGrainWithStringKey
 {
     [Alias("GetStatus")]
+    [ProfileAccess(ProfileAccess.Owner | ProfileAccess.Admin)]
     Task<ProfileStatus> GetStatus();
 
     /// <summary>The retained snapshots, oldest first.</summary>
     [Alias("GetHistory")]
+    [ProfileAccess(ProfileAccess.Owner | ProfileAccess.Admin)]
     Task<ImmutableArray<SnapshotInfo>> GetHistory();
 
     /// <summary>A snapshot with its manifest; 0 means the current one.</summary>
     [Alias("GetSnapshot")]
+    [ProfileAccess(ProfileAccess.Owner)]
     Task<Snapshot> GetSnapshot(int number);
 
     /// <summary>Makes an earlier snapshot current again, as a new snapshot (history is never rewritten).</summary>
     [Alias("Restore")]
+    [ProfileAccess(ProfileAccess.Owner | ProfileAccess.Admin)]
     Task<CommitResult> Restore(int number, string machine);
 
     /// <summary>
@@ -26,5 +30,6 @@ public interface IProfileGrain : IGrainWithStringKey
     /// no retained snapshot and no open upload references (never sooner). Also runs after commits.
     /// </summary>
     [Alias("CollectGarbage")]
+    [ProfileAccess(ProfileAccess.Admin)]
     Task<GarbageCollectionResult> CollectGarbage();
 }

@@ -17,6 +17,7 @@ public static class CommandLine
         ["--advertise-ip"] = "Silo:AdvertisedAddress",
         ["--azure-connection-string"] = "Storage:Azure:ConnectionString",
         ["--health-port"] = "Health:Port",
+        ["--token-key-file"] = "Auth:KeyFile",
     };
 
     /// <summary>Switches that take no value.</summary>
@@ -46,6 +47,9 @@ public static class CommandLine
           --advertise-ip IP    address other silos and agents reach this silo on
                                (default: POD_IP in Kubernetes, else 127.0.0.1)
           --listen-any         bind all interfaces (containers)
+          --token-key-file PEM public key that signs agents' tokens; once set, every
+                               call needs a valid token (Auth:* settings: JwksFile,
+                               Authority, Issuer, Audience, ClockSkew, AdminRole)
           --health-port N      HTTP port of /health/ready, /health/live, /metrics
                                (default 8080, on 127.0.0.1; 0 picks a free port)
           --Section:Key=VALUE  any other setting of appsettings.json

@@ -6,6 +6,7 @@ using OpenTelemetry.Metrics;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Profiles.AzureStorage;
+using Orleans.Profiles.Security;
 
 namespace Orleans.Profiles.Silo.Hosting;
 
@@ -18,6 +19,14 @@ public static class ProfileSiloHostingExtensions
     public static ISiloBuilder UseConfiguredProfileStore(this ISiloBuilder orleans, IConfiguration configuration, SiloHostOptions silo)
     {
         orleans.AddProfileStore(o => configuration.GetSection("Store").Bind(o));
+        var auth = configuration.GetSection(ProfileAuthenticationOptions.Section).Get<ProfileAuthenticationOptions>() ?? new ProfileAuthenticationOptions();
+        orleans.AddProfileAuthentication(o => configuration.GetSection(ProfileAuthenticationOptions.Section).Bind(o));
+        if (!auth.IsConfigured && (silo.ListenOnAnyAddress || !IPAddress.IsLoopback(AdvertisedAddress(silo))))
+        {
+            throw new OptionsValidationException(ProfileAuthenticationOptions.Section, typeof(ProfileAuthenticationOptions),
+                ["Without token keys (--token-key-file, Auth:JwksFile or Auth:Authority) the silo serves loopback only: configure authentication to listen beyond it."]);
+        }
+
         orleans.Configure<ClusterMembershipOptions>(configuration.GetSection("Membership"));
         var mode = configuration.GetSection(StorageModeOptions.Section).Get<StorageModeOptions>()?.Mode ?? StorageModeOptions.LocalMode;
         switch (mode.ToLowerInvariant())
@@ -30,7 +39,10 @@ public static class ProfileSiloHostingExtensions
                 break;
             case StorageModeOptions.AzureMode:
                 var azure = configuration.GetSection($"{StorageModeOptions.Section}:Azure").Get<AzureStorageOptions>() ?? new AzureStorageOptions();
-                azure.ConnectionString ??= Environment.GetEnvironmentVariable(AzureConnectionStringVariable);
+                if (string.IsNullOrWhiteSpace(azure.ConnectionString))
+                {
+                    azure.ConnectionString = Environment.GetEnvironmentVariable(AzureConnectionStringVariable);
+                }
                 orleans.Configure<ClusterOptions>(o =>
                 {
                     o.ClusterId = silo.ClusterId;

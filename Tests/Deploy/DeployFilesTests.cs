@@ -44,6 +44,15 @@ public sealed class DeployFilesTests
         "Store:RetainSnapshots",
         "Store:RetainFor",
         "Store:ConflictPolicy",
+        "Auth:KeyFile",
+        "Auth:KeyFiles",
+        "Auth:JwksFile",
+        "Auth:Authority",
+        "Auth:Issuer",
+        "Auth:Audience",
+        "Auth:ClockSkew",
+        "Auth:AdminRole",
+        "Membership:*",
         "Logging:LogLevel:<category>",
     ];
 
@@ -60,6 +69,7 @@ public sealed class DeployFilesTests
         ["--listen-any"] = "Silo:ListenOnAnyAddress",
         ["--cluster-id"] = "Silo:ClusterId",
         ["--health-port"] = "Health:Port",
+        ["--token-key-file"] = "Auth:KeyFile",
     };
 
     private const string DataPath = "/var/lib/orleans-profiles";

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Profiles;
 using Orleans.Profiles.Local;
+using Orleans.Profiles.Security;
 using Orleans.Profiles.Storage;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
@@ -24,6 +25,19 @@ public static class ProfileStoreSiloBuilderExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<ProfileStoreMetrics>();
+
+        // Every profile grain call is authorised (deny by default), whether or not tokens are configured.
+        builder.Services.AddOptionsWithValidateOnStart<ProfileAuthenticationOptions>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProfileAuthenticationOptions>, ProfileAuthenticationOptionsValidator>());
+        builder.Services.TryAddSingleton<ProfileTokenValidator>();
+        builder.AddIncomingGrainCallFilter<ProfileAuthorizationFilter>();
+        return builder;
+    }
+
+    /// <summary>Requires a valid token on every call (see <see cref="ProfileAuthenticationOptions"/>).</summary>
+    public static ISiloBuilder AddProfileAuthentication(this ISiloBuilder builder, Action<ProfileAuthenticationOptions> configure)
+    {
+        builder.Services.Configure(configure);
         return builder;
     }
 

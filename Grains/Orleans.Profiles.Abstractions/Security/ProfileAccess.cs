@@ -1,0 +1,15 @@
+namespace Orleans.Profiles;
+
+/// <summary>Who may call a profile grain method.</summary>
+[Flags]
+public enum ProfileAccess
+{
+    /// <summary>Nobody: what a method without a <see cref="ProfileAccessAttribute"/> gets.</summary>
+    None = 0,
+
+    /// <summary>The user the profile belongs to (a token whose subject is the profile's account).</summary>
+    Owner = 1,
+
+    /// <summary>A token with the administrator role, for any profile.</summary>
+    Admin = 2,
+}

@@ -1,0 +1,73 @@
+using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Orleans.Profiles.Security;
+
+/// <summary>
+/// Authorises every call to a profile grain, deny by default: a method must carry a
+/// <see cref="ProfileAccessAttribute"/>, and, once authentication is configured, a valid token must
+/// name the profile's own user (case-insensitively, domain-qualified) or carry the admin role where
+/// the method allows it. A refused call never reaches the grain, so it changes nothing.
+/// </summary>
+public sealed partial class ProfileAuthorizationFilter(
+    IOptions<ProfileAuthenticationOptions> options,
+    IServiceProvider services,
+    ILogger<ProfileAuthorizationFilter> logger) : IIncomingGrainCallFilter
+{
+    private static readonly Assembly Contracts = typeof(IProfileGrain).Assembly;
+    private readonly bool _required = options.Value.IsConfigured;
+    private ProfileTokenValidator? _validator;
+
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (context.InterfaceMethod?.DeclaringType?.Assembly != Contracts)
+        {
+            await context.Invoke();
+            return;
+        }
+
+        var access = context.InterfaceMethod.GetCustomAttribute<ProfileAccessAttribute>()?.Access ?? ProfileAccess.None;
+        if (access == ProfileAccess.None)
+        {
+            throw Deny(context, "the method has no access policy");
+        }
+
+        if (_required)
+        {
+            var token = RequestContext.Get(ProfileTokens.RequestContextKey) as string;
+            _validator ??= services.GetRequiredService<ProfileTokenValidator>();
+            CallerIdentity caller;
+            try
+            {
+                caller = await _validator.ValidateAsync(token);
+            }
+            catch (NotAuthorizedException ex)
+            {
+                LogDenied(logger, context.TargetId, context.InterfaceMethod.Name, ex.Reason);
+                throw;
+            }
+
+            var profile = ProfileKey.TryParse(context.TargetId.Key.ToString(), out var key) ? key : (ProfileKey?)null;
+            var isOwner = caller.Profile is { } own && profile is { } target && own.Value == target.Value;
+            if (!(access.HasFlag(ProfileAccess.Owner) && isOwner) && !(access.HasFlag(ProfileAccess.Admin) && caller.IsAdmin))
+            {
+                throw Deny(context, caller.IsAdmin
+                    ? $"an administrator may not call {context.InterfaceMethod.Name}"
+                    : $"the token's user may not call {context.InterfaceMethod.Name} on this profile");
+            }
+        }
+
+        await context.Invoke();
+    }
+
+    private NotAuthorizedException Deny(IIncomingGrainCallContext context, string reason)
+    {
+        LogDenied(logger, context.TargetId, context.InterfaceMethod!.Name, reason);
+        return new NotAuthorizedException(reason);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Denied {Method} on {Target}: {Reason}")]
+    private static partial void LogDenied(ILogger logger, GrainId target, string method, string reason);
+}
