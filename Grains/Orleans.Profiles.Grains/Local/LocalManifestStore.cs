@@ -25,7 +25,15 @@ public sealed class LocalManifestStore(IOptions<LocalStorageOptions> options) : 
 
     public Task DeleteAsync(ProfileKey profile, ManifestName name, CancellationToken cancellationToken = default)
     {
-        File.Delete(PathOf(profile, name));
+        try
+        {
+            File.Delete(PathOf(profile, name));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // A profile that never stored a manifest has no folder: there is nothing to delete.
+        }
+
         return Task.CompletedTask;
     }
 
