@@ -6,5 +6,5 @@ namespace Orleans.Profiles.AzureStorage;
 public sealed class AzureStorageProbe(ProfileBlobContainer container) : IStorageProbe
 {
     public async Task ProbeAsync(CancellationToken cancellationToken)
-        => await (await container.GetAsync()).GetPropertiesAsync(cancellationToken: cancellationToken);
+        => await (await container.GetAsync(cancellationToken)).GetPropertiesAsync(cancellationToken: cancellationToken);
 }

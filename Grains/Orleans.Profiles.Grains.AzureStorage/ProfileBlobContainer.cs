@@ -10,8 +10,12 @@ public sealed class ProfileBlobContainer(IOptions<AzureStorageOptions> options)
     private readonly BlobContainerClient _client = new BlobServiceClient(options.Value.ConnectionString).GetBlobContainerClient(options.Value.Container);
     private Task? _created;
 
-    /// <summary>The container, created if needed; a failed creation is tried again by the next call (storage may come back).</summary>
-    public async Task<BlobContainerClient> GetAsync()
+    /// <summary>
+    /// The container, created if needed; a failed creation is tried again by the next call (storage may
+    /// come back). The creation is shared by every caller and goes on retrying after one gives up: each
+    /// caller waits for it only as long as its own <paramref name="cancellationToken"/> allows.
+    /// </summary>
+    public async Task<BlobContainerClient> GetAsync(CancellationToken cancellationToken = default)
     {
         Task created;
         lock (_lock)
@@ -24,7 +28,7 @@ public sealed class ProfileBlobContainer(IOptions<AzureStorageOptions> options)
             created = _created;
         }
 
-        await created;
+        await created.WaitAsync(cancellationToken);
         return _client;
     }
 
