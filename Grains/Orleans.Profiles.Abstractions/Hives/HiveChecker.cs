@@ -51,6 +51,7 @@ public sealed class HiveChecker
         BaseBlock,
         BinHeader,
         CellHeader,
+        EndOfBins,      // the last cell's bytes, up to the end of the hive bins data
         Nothing,
     }
 
@@ -151,6 +152,9 @@ public sealed class HiveChecker
                 case Expect.BinHeader:
                     BinHeader(structure);
                     break;
+                case Expect.EndOfBins:
+                    Stop();
+                    break;
                 default:
                     BaseBlock(structure);
                     break;
@@ -189,7 +193,7 @@ public sealed class HiveChecker
                 : $"the file is all zeros from 0x{_zeroPage:X} to its end at 0x{_position:X}, where {_zeroPageWhat} must be (a write that never completed)";
             offset = _zeroPage;
         }
-        else if (problem is null && _isHive && _expect != Expect.Nothing)
+        else if (problem is null && _isHive && _expect != Expect.Nothing && !(_expect == Expect.EndOfBins && _position == _next))
         {
             problem = Truncation();
             offset = _position;
@@ -229,10 +233,12 @@ public sealed class HiveChecker
     {
         if (_expect is Expect.CellHeader or Expect.BinHeader)
         {
-            // Only the part in the page of the next structure matters; from its end, a non-zero byte is usually near.
+            // Only the part in the page of the next structure matters, and only when no non-zero byte is known in it
+            // yet (a valid structure is never all zeros): once a page, at most. From its end, a non-zero byte is
+            // usually near.
             var page = _next & ~(long)(PageSize - 1);
             var from = page - _position;
-            if (from < bytes.Length)
+            if (_lastNonZero < page && from < bytes.Length)
             {
                 var start = (int)Math.Max(0, from);
                 var last = bytes[start..].LastIndexOfAnyExcept((byte)0);
@@ -330,18 +336,13 @@ public sealed class HiveChecker
             _secondarySequence = BinaryPrimitives.ReadUInt32LittleEndian(header[0x08..]);
         }
 
-        if (header.Length >= 0x20 && IsLogFileType(BinaryPrimitives.ReadUInt32LittleEndian(header[0x1C..])))
+        if (header.Length >= 0x2C)
         {
-            _isLog = true;
+            _binsDataSize = BinaryPrimitives.ReadUInt32LittleEndian(header[0x28..]);
         }
-        else
-        {
-            _isHive = true;
-            if (header.Length >= 0x2C)
-            {
-                _binsDataSize = BinaryPrimitives.ReadUInt32LittleEndian(header[0x28..]);
-            }
-        }
+
+        _isLog = header.Length >= 0x20 && IsLogFileType(BinaryPrimitives.ReadUInt32LittleEndian(header[0x1C..]));
+        _isHive = !_isLog;
 
         _expect = _isHive ? Expect.BaseBlock : Expect.Nothing;
     }
@@ -416,7 +417,7 @@ public sealed class HiveChecker
         }
         else
         {
-            Stop();
+            Expecting(Expect.EndOfBins, end, 0);
         }
     }
 
