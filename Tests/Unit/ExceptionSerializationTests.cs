@@ -57,6 +57,7 @@ public sealed class ExceptionSerializationTests
     private static Dictionary<string, (ProfileStoreException Error, string[] Properties)> Cases() => new()
     {
         ["chunk rejected"] = (new ChunkRejectedException(SomeHash, "its bytes do not match its SHA-256"), ["Hash", "Reason"]),
+        ["damaged hive"] = (new DamagedHiveException("NTUSER.DAT", 0x3000, "the 4096-byte page at 0x3000 is all zeros where the cell at 0x3420 of the hive bin at 0x2000 must be (a write that never completed)"), ["Path", "Offset", "Problem"]),
         ["file hash mismatch"] = (new FileHashMismatchException("AppData\\Roaming\\x.txt"), ["Path"]),
         ["invalid manifest with a path"] = (new InvalidManifestException("a path segment ends with a space", "a \\b"), ["Reason", "Path"]),
         ["invalid manifest without a path"] = (new InvalidManifestException("checksum mismatch"), ["Reason", "Path"]),
