@@ -48,6 +48,13 @@ public static class AgentOptions
         DefaultValueFactory = _ => ProfileSyncOptions.DefaultMaxAttempts,
     };
 
+    public static Option<string> TokenFile { get; } = new("--token-file")
+    {
+        Description = "A file holding the user's token (default: the PROFILES_TOKEN environment variable)",
+        Recursive = true,
+        HelpName = "FILE",
+    };
+
     public static Option<bool> Verbose { get; } = new("--verbose") { Description = "Log what the agent does on standard error", Recursive = true };
 
     public static Option<string> User { get; } = new("--user") { Description = @"The account whose profile it is: DOMAIN\user, user@domain or user", Required = true, HelpName = "ACCOUNT" };

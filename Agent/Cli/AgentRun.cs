@@ -33,6 +33,7 @@ public sealed class AgentRun
                 MaxAttempts = Positive(parse.GetValue(AgentOptions.Retries), "--retries"),
                 BandwidthLimit = parse.GetResult(AgentOptions.BandwidthLimit) is null ? 0 : Positive(parse.GetValue(AgentOptions.BandwidthLimit), "--bwlimit") * 1024,
                 Machine = parse.GetResult(AgentOptions.Machine) is null ? Environment.MachineName : parse.GetRequiredValue(AgentOptions.Machine),
+                Token = ReadToken(parse),
             };
 
             // Our own warnings (retries) always show; Orleans' connection chatter only with --verbose.
@@ -61,6 +62,7 @@ public sealed class AgentRun
     {
         OperationCanceledException when cancellationToken.IsCancellationRequested
             => (ExitCodes.Interrupted, "interrupted: the store keeps its current snapshot; a push resumes where it stopped, a pull left local files as they were"),
+        NotAuthorizedException => (ExitCodes.NotAuthorized, ex.Message),
         ProfileStoreException { IsBadInput: true } => (ExitCodes.BadInput, ex.Message),
         ProfileStoreException => (ExitCodes.Failure, ex.Message),
         LocalChangesException => (ExitCodes.Conflict, ex.Message),
@@ -70,6 +72,17 @@ public sealed class AgentRun
         _ when StoreConnection.IsTransient(ex) => (ExitCodes.StoreUnavailable, $"the profile store is unavailable: {ex.Message}"),
         _ => (ExitCodes.Failure, $"{ex.GetType().Name}: {ex.Message}"),
     };
+
+    /// <summary>The token from --token-file, else PROFILES_TOKEN; never printed.</summary>
+    private static string? ReadToken(ParseResult parse)
+    {
+        var token = parse.GetValue(AgentOptions.TokenFile) is { } file
+            ? File.ReadAllText(file)
+            : Environment.GetEnvironmentVariable(TokenVariable);
+        return string.IsNullOrWhiteSpace(token) ? null : token.Trim();
+    }
+
+    public const string TokenVariable = "PROFILES_TOKEN";
 
     private static T Positive<T>(T value, string option) where T : System.Numerics.INumber<T>
         => value > T.Zero ? value : throw new ArgumentException($"{option} must be positive, not {value}.");

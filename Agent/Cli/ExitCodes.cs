@@ -20,6 +20,9 @@ public static class ExitCodes
     /// <summary>Data read from the store did not match its hashes; no local file was replaced.</summary>
     public const int VerificationFailed = 5;
 
+    /// <summary>The store refused the caller: no token, an expired or tampered one, or one for another user.</summary>
+    public const int NotAuthorized = 6;
+
     /// <summary>Interrupted (Ctrl+C or SIGTERM); an upload resumes on the next push, a pull left old files intact.</summary>
     public const int Interrupted = 130;
 }

@@ -36,6 +36,9 @@ public sealed class ProfileSyncOptions
     /// <summary>Transfer limit in bytes per second (0: none), for branch offices on slow links.</summary>
     public long BandwidthLimit { get; set; }
 
+    /// <summary>The signed token sent with every call (null when the store runs without authentication).</summary>
+    public string? Token { get; set; }
+
     /// <summary>The workstation's name, recorded in history.</summary>
     public string Machine { get; set; } = Environment.MachineName;
 

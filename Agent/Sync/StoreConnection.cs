@@ -70,6 +70,10 @@ public sealed partial class StoreConnection(ProfileSyncOptions options, ILoggerF
                 o.ServiceId = options.ServiceId;
             });
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
+            if (options.Token is { Length: > 0 } token)
+            {
+                client.AddOutgoingGrainCallFilter(new TokenCallFilter(token));
+            }
         });
 
         // The client keeps trying an unreachable gateway until cancelled: bound each connection attempt.

@@ -8,7 +8,7 @@ namespace Orleans.Profiles;
 /// never queue behind an upload on the profile grain.
 /// </summary>
 [Alias("Orleans.Profiles.IChunkReaderGrain")]
-public interface IChunkReaderGrain : IGrainWithStringKey
+public interface IChunkReaderGrain : IGrainWithStringKey, IProfileContract
 {
     /// <summary>The bytes of each location, in order. The caller verifies them against their hashes.</summary>
     [Alias("ReadChunks")]

@@ -4,7 +4,7 @@ namespace Orleans.Profiles;
 
 /// <summary>A user's roaming profile: its current snapshot and history. Keyed by <see cref="ProfileKey.Value"/>.</summary>
 [Alias("Orleans.Profiles.IProfileGrain")]
-public interface IProfileGrain : IGrainWithStringKey
+public interface IProfileGrain : IGrainWithStringKey, IProfileContract
 {
     [Alias("GetStatus")]
     [ProfileAccess(ProfileAccess.Owner | ProfileAccess.Admin)]

@@ -8,7 +8,7 @@ namespace Orleans.Profiles;
 /// retries after a lost reply and resumes after a lost connection. Same activation as <see cref="IProfileGrain"/>.
 /// </summary>
 [Alias("Orleans.Profiles.IProfileUploadGrain")]
-public interface IProfileUploadGrain : IGrainWithStringKey
+public interface IProfileUploadGrain : IGrainWithStringKey, IProfileContract
 {
     /// <summary>Opens or resumes a session; answers with the chunks the store still lacks.</summary>
     [Alias("BeginUpload")]

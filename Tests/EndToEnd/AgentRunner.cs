@@ -5,6 +5,9 @@ public sealed class AgentRunner(string stateDirectory, params string[] gateways)
 {
     public string StateDirectory => stateDirectory;
 
+    /// <summary>Environment variables for every run (for example PROFILES_TOKEN).</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     public async Task<AgentResult> RunAsync(params string[] args)
     {
         await using var process = Start(args);
@@ -21,5 +24,5 @@ public sealed class AgentRunner(string stateDirectory, params string[] gateways)
     }
 
     public ChildProcess Start(params string[] args)
-        => ChildProcess.Start(Programs.AgentPath, [.. args, .. gateways.SelectMany(g => new[] { "--gateway", g }), "--state-dir", stateDirectory, "--json"]);
+        => ChildProcess.Start(Programs.AgentPath, [.. args, .. gateways.SelectMany(g => new[] { "--gateway", g }), "--state-dir", stateDirectory, "--json"], environment: Environment);
 }

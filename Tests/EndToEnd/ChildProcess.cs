@@ -20,7 +20,7 @@ public sealed partial class ChildProcess : IAsyncDisposable
     private readonly TaskCompletionSource _errorClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _disposed;
 
-    private ChildProcess(string program, IEnumerable<string> args, string workingDirectory)
+    private ChildProcess(string program, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -36,6 +36,11 @@ public sealed partial class ChildProcess : IAsyncDisposable
         }
 
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => OnLine(e.Data, _stdout, _outputClosed);
         _process.ErrorDataReceived += (_, e) => OnLine(e.Data, _stderr, _errorClosed);
@@ -71,8 +76,8 @@ public sealed partial class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>Starts one of our .NET programs.</summary>
-    public static ChildProcess Start(string dll, IEnumerable<string> args, string? workingDirectory = null)
-        => new("dotnet", [dll, .. args], workingDirectory ?? Path.GetTempPath());
+    public static ChildProcess Start(string dll, IEnumerable<string> args, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+        => new("dotnet", [dll, .. args], workingDirectory ?? Path.GetTempPath(), environment);
 
     public static ChildProcess StartProgram(string program, IEnumerable<string> args, string? workingDirectory = null)
         => new(program, args, workingDirectory ?? Path.GetTempPath());

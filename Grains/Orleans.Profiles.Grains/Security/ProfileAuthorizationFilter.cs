@@ -16,13 +16,12 @@ public sealed partial class ProfileAuthorizationFilter(
     IServiceProvider services,
     ILogger<ProfileAuthorizationFilter> logger) : IIncomingGrainCallFilter
 {
-    private static readonly Assembly Contracts = typeof(IProfileGrain).Assembly;
     private readonly bool _required = options.Value.IsConfigured;
     private ProfileTokenValidator? _validator;
 
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        if (context.InterfaceMethod?.DeclaringType?.Assembly != Contracts)
+        if (context.InterfaceMethod?.DeclaringType is not { } contract || !typeof(IProfileContract).IsAssignableFrom(contract))
         {
             await context.Invoke();
             return;

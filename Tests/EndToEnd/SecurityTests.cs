@@ -1,0 +1,59 @@
+using Orleans.Profiles.Tests.Support;
+
+namespace Orleans.Profiles.Tests.EndToEnd;
+
+/// <summary>Tokens with real processes: the agent's own token command, a silo that requires them, and the refusals a user sees.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class SecurityTests
+{
+    [Fact]
+    public async Task Only_the_users_own_token_reaches_their_profile_and_an_admin_reaches_its_history()
+    {
+        using var keys = new TestKeys(ecdsa: true);
+        using var data = new TempDirectory("e2e-auth");
+        await using var silo = await SiloProcess.StartAsync(data.Path, "--token-key-file", keys.PublicKeyFile);
+        Assert.Contains("Authentication on", silo.Process.StandardOutput, StringComparison.Ordinal);
+        using var ws1 = new Workstation("ws1", silo.Gateway);
+        using var ws2 = new Workstation("ws2", silo.Gateway);
+
+        var issued = await ws1.Agent.SucceedAsync("token", "issue", "--user", @"CONTOSO\Alice", "--key-file", keys.PrivateKeyFile, "--expires", "8h");
+        var tokenFile = Path.Combine(ws1.Agent.StateDirectory, "..", "alice.token");
+        await File.WriteAllTextAsync(tokenFile, issued.StandardOutput);
+        ws1.Write("NTUSER.DAT", TestData.HiveLike(32, seed: 1100));
+        await ws1.Agent.SucceedAsync("push", "--user", @"contoso\alice", "--path", ws1.Profile, "--token-file", tokenFile);
+
+        // The token in the environment, as a logon script would pass it.
+        ws2.Agent.Environment["PROFILES_TOKEN"] = issued.StandardOutput.Trim();
+        await ws2.Agent.SucceedAsync("pull", "--user", @"contoso\alice", "--path", ws2.Profile);
+        ProfileAssert.SameFiles(ws1.Snapshot(), ws2.Snapshot());
+
+        using var ws3 = new Workstation("ws3", silo.Gateway);
+        var anonymous = await ws3.Agent.RunAsync("pull", "--user", @"contoso\alice", "--path", ws3.Profile);
+        Assert.Equal(6, anonymous.ExitCode);
+        Assert.Contains("no token", anonymous.StandardError, StringComparison.Ordinal);
+        Assert.Empty(ws3.Snapshot());
+
+        ws3.Agent.Environment["PROFILES_TOKEN"] = (await ws1.Agent.SucceedAsync("token", "issue", "--user", @"contoso\mallory", "--key-file", keys.PrivateKeyFile)).StandardOutput.Trim();
+        ws3.Write("NTUSER.DAT", TestData.HiveLike(32, seed: 1101));
+        var intruder = await ws3.Agent.RunAsync("push", "--user", @"contoso\alice", "--path", ws3.Profile);
+        Assert.Equal(6, intruder.ExitCode);
+
+        var helpdesk = new Workstation("helpdesk", silo.Gateway);
+        helpdesk.Agent.Environment["PROFILES_TOKEN"] = (await ws1.Agent.SucceedAsync("token", "issue", "--user", @"contoso\helpdesk", "--admin", "--key-file", keys.PrivateKeyFile)).StandardOutput.Trim();
+        var history = (await helpdesk.Agent.SucceedAsync("history", "--user", @"contoso\alice")).Json;
+        Assert.Equal([1], history.EnumerateArray().Select(s => s.GetProperty("number").GetInt32()));
+        Assert.Equal(6, (await helpdesk.Agent.RunAsync("pull", "--user", @"contoso\alice", "--path", helpdesk.Profile)).ExitCode);
+        helpdesk.Dispose();
+
+        Assert.DoesNotContain(issued.StandardOutput.Trim(), silo.Process.StandardOutput + silo.Process.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_token_keys_the_silo_refuses_to_listen_beyond_loopback()
+    {
+        using var data = new TempDirectory("e2e-noauth");
+        await using var silo = ChildProcess.Start(Programs.SiloPath, ["--data", data.Path, "--listen-any", "--silo-port", $"{Programs.FreePort()}", "--gateway-port", $"{Programs.FreePort()}", "--health-port", $"{Programs.FreePort()}"]);
+        Assert.Equal(2, await silo.WaitForExitAsync());
+        Assert.Contains("serves loopback only", silo.StandardError, StringComparison.Ordinal);
+    }
+}
