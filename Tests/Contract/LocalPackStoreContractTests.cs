@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Options;
+using Orleans.Profiles.Local;
+using Orleans.Profiles.Storage;
+using Orleans.Profiles.Tests.Support;
+
+namespace Orleans.Profiles.Tests.Contract;
+
+public sealed class LocalPackStoreContractTests : PackStoreContract, IDisposable
+{
+    private readonly TempDirectory _data = new("pack-contract");
+
+    private LocalStorageOptions StorageOptions => new() { DataDirectory = _data.Path };
+
+    public void Dispose() => _data.Dispose();
+
+    protected override IPackStore CreateStore() => new LocalPackStore(Options.Create(StorageOptions));
+
+    protected override Task<IReadOnlyList<string>> StoredObjectsAsync() => Task.FromResult(_data.Files());
+
+    /// <summary>The first record of the batch whole, the next cut in its bytes: an append cut short by a crash.</summary>
+    protected override async Task TearStageAsync(ProfileKey profile, Guid session, IReadOnlyList<ChunkPayload> batch)
+    {
+        var path = Path.Combine(StorageOptions.ProfileDirectory(profile), "staging", $"{session:N}.stage");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var second = LocalPackRecord.Of(batch[1]);
+        await File.AppendAllBytesAsync(path, [.. LocalPackRecord.Of(batch[0]), .. second[..(second.Length / 2)]]);
+    }
+}
+
+/// <summary>A record of a local staging file or pack: "OPCK", the length, the SHA-256, the bytes.</summary>
+internal static class LocalPackRecord
+{
+    public const int HeaderSize = 40;
+
+    public static byte[] Of(ChunkPayload chunk)
+    {
+        var record = new byte[HeaderSize + chunk.Data.Length];
+        "OPCK"u8.CopyTo(record);
+        BitConverter.TryWriteBytes(record.AsSpan(4), chunk.Data.Length);
+        chunk.Hash.WriteTo(record.AsSpan(8));
+        chunk.Data.CopyTo(record.AsSpan(HeaderSize));
+        return record;
+    }
+}
