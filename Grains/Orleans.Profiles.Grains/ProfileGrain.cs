@@ -49,7 +49,7 @@ public sealed partial class ProfileGrain(
     {
         CheckMachine(machine);
         var source = await GetSnapshot(number);
-        var restored = await SwapInAsync(source.Manifest, source.Info.ManifestHash, baseSnapshot: state.State.Current, machine, Guid.Empty, restoredFrom: source.Info.Number);
+        var restored = await SwapInAsync(source.Manifest, source.Info.ManifestHash, baseSnapshot: state.State.Current, machine, Guid.Empty, restoredFrom: source.Info.Number, source.Info.Warning);
         LogRestored(logger, Key, source.Info.Number, restored.Number);
         await CollectIfOverRetentionAsync();
         return new CommitResult(restored, AlreadyCommitted: false);
@@ -174,14 +174,24 @@ public sealed partial class ProfileGrain(
         }
 
         var manifest = work.Manifest.WithLocations([.. work.Needed.Keys.Select(h => located[h])]);
-        if (await FindCorruptFileAsync(manifest, work.Index) is { } corrupt)
+        var verification = await VerifyFilesAsync(manifest, work.Index);
+        if (verification.CorruptPath is { } corrupt)
         {
             await DiscardSessionAsync(session);
             LogRefused(logger, Key, sessionId, corrupt);
             throw new FileHashMismatchException(corrupt);
         }
 
-        var info = await SwapInAsync(manifest, session.ManifestHash, session.BaseSnapshot, session.Machine, sessionId, restoredFrom: 0);
+        if (verification.Damaged is { } damaged && _options.DamagedHives == DamagedHivePolicy.Refuse)
+        {
+            // The content of a session cannot change, so it can never commit: free what it staged.
+            await DiscardSessionAsync(session);
+            LogDamagedHive(logger, Key, sessionId, damaged.Path, damaged.Offset ?? 0, damaged.Problem!);
+            metrics.DamagedHives.Add(1);
+            damaged.ThrowIfDamaged();
+        }
+
+        var info = await SwapInAsync(manifest, session.ManifestHash, session.BaseSnapshot, session.Machine, sessionId, restoredFrom: 0, verification.Warning);
         _work.Remove(sessionId);
         await manifests.DeleteAsync(Key, ManifestName.ForSession(sessionId));
         LogCommitted(logger, Key, info.Number, sessionId, staged.Length, info.Bytes, state.State.Current);
@@ -292,7 +302,7 @@ public sealed partial class ProfileGrain(
     }
 
     /// <summary>Writes the manifest of a new snapshot, then the grain state that makes it current.</summary>
-    private async Task<SnapshotInfo> SwapInAsync(ProfileManifest manifest, ContentHash manifestHash, int baseSnapshot, string machine, Guid sessionId, int restoredFrom)
+    private async Task<SnapshotInfo> SwapInAsync(ProfileManifest manifest, ContentHash manifestHash, int baseSnapshot, string machine, Guid sessionId, int restoredFrom, string? warning = null)
     {
         var number = state.State.LastNumber + 1;
         await manifests.WriteAsync(Key, ManifestName.ForSnapshot(number), manifest);
@@ -303,7 +313,7 @@ public sealed partial class ProfileGrain(
         var stale = restoredFrom == 0 && current != 0 && current != baseSnapshot;
         var keepCurrent = stale && _options.ConflictPolicy == ConflictPolicy.KeepCurrent;
         var info = new SnapshotInfo(number, time.GetUtcNow(), machine, manifest.TotalBytes, manifest.Files.Length, manifestHash, baseSnapshot,
-            Replaced: stale && !keepCurrent ? current : 0, restoredFrom, sessionId, LostTo: keepCurrent ? current : 0);
+            Replaced: stale && !keepCurrent ? current : 0, restoredFrom, sessionId, LostTo: keepCurrent ? current : 0, Warning: warning);
         state.State.LastNumber = number;
         state.State.Current = keepCurrent ? current : number;
         state.State.History.Add(info);
@@ -324,27 +334,39 @@ public sealed partial class ProfileGrain(
     }
 
     /// <summary>
-    /// Rebuilds each file from its chunks and checks its length and whole-file SHA-256. A file whose content is
-    /// identical to one of the index snapshot was verified when that snapshot was committed.
+    /// Rebuilds each new file from its chunks and checks its length and whole-file SHA-256, and, for a
+    /// registry hive, its structure (a linear scan, cheap next to hashing). A file identical to one of
+    /// the index snapshot was verified when that snapshot was committed; only its dirty flag is re-read.
     /// </summary>
-    private async Task<string?> FindCorruptFileAsync(ProfileManifest manifest, ProfileManifest? index)
+    private async Task<FileVerification> VerifyFilesAsync(ProfileManifest manifest, ProfileManifest? index)
     {
         var verified = index?.Files.Select(f => f.Sha256).ToHashSet() ?? [];
         var locations = manifest.Locations.ToDictionary(l => l.Hash);
+        var paths = manifest.Files.Select(f => f.Path).ToHashSet(ProfilePath.Comparer);
+        var warnings = new List<string>();
+        HiveCheckResult? damaged = null;
         foreach (var file in manifest.Files)
         {
+            var mustBeHive = file.Length > 0 && WellKnownHives.Contains(Path.GetFileName(file.Path.Replace(ProfilePath.Separator, '/')));
             if (verified.Contains(file.Sha256) && index!.Files.Any(f => f.SameContentAs(file)))
             {
+                if (file.Length > 0 && (await packs.ReadAsync(Key, [locations[file.Chunks[0]]]))[0] is var first && HiveChecker.IsDirtyBaseBlock(first))
+                {
+                    WarnIfLogsMissing(file.Path, paths, warnings);
+                }
+
                 continue;
             }
 
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var hive = new HiveChecker(file.Path);
             long rebuilt = 0;
             foreach (var batch in file.Chunks.Chunk(Math.Max(1, _options.MaxReadBytes / file.ChunkSize)))
             {
                 foreach (var bytes in await packs.ReadAsync(Key, [.. batch.Select(h => locations[h])]))
                 {
                     hash.AppendData(bytes);
+                    hive.Append(bytes);
                     rebuilt += bytes.Length;
                 }
             }
@@ -353,12 +375,42 @@ public sealed partial class ProfileGrain(
             // name the right chunks and hash for a file yet claim another length.
             if (rebuilt != file.Length || ContentHash.FromBytes(hash.GetHashAndReset()) != file.Sha256)
             {
-                return file.Path;
+                return new FileVerification(file.Path, null, null);
+            }
+
+            var result = hive.Complete(rebuilt);
+            if (mustBeHive && !result.IsHive && !result.IsLog)
+            {
+                result = result with { Problem = "a registry hive must start with the \"regf\" signature (the first page is damaged)", Offset = 0 };
+            }
+
+            if (result.Problem is not null)
+            {
+                damaged ??= result;
+                warnings.Add($"{file.Path} is damaged at offset {result.Offset}: {result.Problem}");
+            }
+            else if (result.IsDirty)
+            {
+                WarnIfLogsMissing(file.Path, paths, warnings);
             }
         }
 
-        return null;
+        return new FileVerification(null, damaged, warnings.Count == 0 ? null : string.Join("; ", warnings));
     }
+
+    /// <summary>A dirty hive needs its transaction logs to be brought up to date; without them in the same snapshot, say so.</summary>
+    private static void WarnIfLogsMissing(string hive, HashSet<string> paths, List<string> warnings)
+    {
+        if (!paths.Contains(hive + ".LOG1") && !paths.Contains(hive + ".LOG2") && !paths.Contains(hive + ".LOG"))
+        {
+            warnings.Add($"{hive} is dirty (a write was under way when it was copied) but its .LOG1/.LOG2 are not in the snapshot: changes since its last flush may be missing");
+        }
+    }
+
+    /// <summary>File names that are always registry hives: a non-empty one without the "regf" signature is damaged.</summary>
+    private static readonly HashSet<string> WellKnownHives = new(StringComparer.OrdinalIgnoreCase) { "NTUSER.DAT", "NTUSER.MAN", "UsrClass.dat" };
+
+    private sealed record FileVerification(string? CorruptPath, HiveCheckResult? Damaged, string? Warning);
 
     private async Task<SessionWork> GetWorkAsync(UploadSession session)
     {
@@ -459,6 +511,9 @@ public sealed partial class ProfileGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Profile {Profile}: garbage collection dropped {Snapshots} snapshot(s), deleted {Manifests} manifest(s) and {Packs} pack(s)")]
     private static partial void LogCollected(ILogger logger, ProfileKey profile, int snapshots, int manifests, int packs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Profile {Profile}: session {SessionId} refused at commit: registry hive {Path} is damaged at offset {Offset}: {Problem}")]
+    private static partial void LogDamagedHive(ILogger logger, ProfileKey profile, Guid sessionId, string path, long offset, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Profile {Profile}: session {SessionId} refused at commit: {Path} does not match its hash")]
     private static partial void LogRefused(ILogger logger, ProfileKey profile, Guid sessionId, string path);

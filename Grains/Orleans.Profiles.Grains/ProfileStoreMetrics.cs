@@ -15,6 +15,7 @@ public sealed class ProfileStoreMetrics
         Conflicts = meter.CreateCounter<long>("profiles.commits.conflicts", description: "Commits that replaced a snapshot their workstation had not seen");
         BytesStaged = meter.CreateCounter<long>("profiles.chunks.staged.bytes", unit: "By", description: "Chunk bytes verified and staged");
         ChunksRejected = meter.CreateCounter<long>("profiles.chunks.rejected", description: "Chunks refused because their bytes did not match their hash, length or manifest");
+        DamagedHives = meter.CreateCounter<long>("profiles.hives.damaged", description: "Commits refused because a registry hive failed its sanity check");
         SessionsOpen = meter.CreateUpDownCounter<long>("profiles.sessions.open", description: "Upload sessions open in active profile grains");
         SnapshotReads = meter.CreateCounter<long>("profiles.snapshots.read", description: "Snapshot manifests read (one per pull)");
         BytesRead = meter.CreateCounter<long>("profiles.chunks.read.bytes", unit: "By", description: "Chunk bytes served to pulls");
@@ -29,6 +30,8 @@ public sealed class ProfileStoreMetrics
     public Counter<long> BytesStaged { get; }
 
     public Counter<long> ChunksRejected { get; }
+
+    public Counter<long> DamagedHives { get; }
 
     public UpDownCounter<long> SessionsOpen { get; }
 

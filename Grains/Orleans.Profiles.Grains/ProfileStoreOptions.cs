@@ -34,4 +34,7 @@ public sealed class ProfileStoreOptions
 
     /// <summary>Which snapshot becomes current when a commit's base is stale (two machines, a late retry).</summary>
     public ConflictPolicy ConflictPolicy { get; set; } = ConflictPolicy.NewestWins;
+
+    /// <summary>What a commit with a damaged registry hive gets: refused (the last good snapshot stays current), or accepted and marked.</summary>
+    public DamagedHivePolicy DamagedHives { get; set; } = DamagedHivePolicy.Refuse;
 }

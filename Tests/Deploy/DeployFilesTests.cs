@@ -44,6 +44,7 @@ public sealed class DeployFilesTests
         "Store:RetainSnapshots",
         "Store:RetainFor",
         "Store:ConflictPolicy",
+        "Store:DamagedHives",
         "Auth:KeyFile",
         "Auth:KeyFiles",
         "Auth:JwksFile",

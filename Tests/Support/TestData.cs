@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace Orleans.Profiles.Tests.Support;
 
 /// <summary>
@@ -13,21 +15,45 @@ public static class TestData
     public static ReadOnlySpan<byte> HiveSignature => "regf"u8;
 
     /// <summary>
-    /// <paramref name="pages"/> pages of pseudo-random bytes (the same for the same seed) starting with
-    /// <c>regf</c>. Every page differs from every other, so each is its own chunk.
+    /// A valid registry hive of <paramref name="pages"/> 4 KiB pages (the same for the same seed), as the
+    /// store's hive check sees a real one: a base block with its checksum, then one 4 KiB hive bin per page
+    /// holding one allocated cell of pseudo-random data. Every page differs from every other, so each is its
+    /// own chunk.
     /// </summary>
     public static byte[] HiveLike(int pages, int seed)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(pages, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pages, 2);
         var data = new byte[checked(pages * PageSize)];
         new Random(seed).NextBytes(data);
-        HiveSignature.CopyTo(data);
+        var span = data.AsSpan();
+        HiveSignature.CopyTo(span);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[0x04..], 1);      // primary sequence number
+        BinaryPrimitives.WriteUInt32LittleEndian(span[0x08..], 1);      // secondary sequence number
+        BinaryPrimitives.WriteUInt32LittleEndian(span[0x14..], 1);      // major version
+        BinaryPrimitives.WriteUInt32LittleEndian(span[0x18..], 5);      // minor version
+        BinaryPrimitives.WriteUInt32LittleEndian(span[0x1C..], 0);      // file type: primary
+        BinaryPrimitives.WriteUInt32LittleEndian(span[0x20..], 1);      // file format: direct memory load
+        BinaryPrimitives.WriteUInt32LittleEndian(span[0x24..], 0x20);   // root cell offset
+        BinaryPrimitives.WriteUInt32LittleEndian(span[0x28..], (uint)((pages - 1) * PageSize));
+        BinaryPrimitives.WriteUInt32LittleEndian(span[0x2C..], 1);      // clustering factor
+        SetChecksum(span);
+        for (var page = 1; page < pages; page++)
+        {
+            var bin = span.Slice(page * PageSize, PageSize);
+            "hbin"u8.CopyTo(bin);
+            BinaryPrimitives.WriteUInt32LittleEndian(bin[4..], (uint)((page - 1) * PageSize));
+            BinaryPrimitives.WriteUInt32LittleEndian(bin[8..], PageSize);
+            BinaryPrimitives.WriteInt32LittleEndian(bin[BinHeaderSize..], -(PageSize - BinHeaderSize));
+        }
+
         return data;
     }
 
     /// <summary>
-    /// A copy of <paramref name="data"/> in which every byte of each listed 4 KiB page is different
-    /// (the <c>regf</c> signature of page 0 is kept), and every other byte is unchanged.
+    /// A copy of <paramref name="data"/> in which each listed 4 KiB page is different and every other byte is
+    /// unchanged. In a hive from <see cref="HiveLike"/> only what a registry edit changes is changed: the cell
+    /// data of a bin, the unused part of the base block; so the hive stays valid. Pages past a hive's bins
+    /// (its padding tail), and any page of a file that is not a hive, change entirely.
     /// </summary>
     public static byte[] ChangePages(byte[] data, int[] pages, int seed)
     {
@@ -35,6 +61,8 @@ public static class TestData
         ArgumentNullException.ThrowIfNull(pages);
         var changed = (byte[])data.Clone();
         var random = new Random(seed);
+        var isHive = data.AsSpan().StartsWith(HiveSignature) && data.Length >= PageSize;
+        var binsEnd = isHive ? PageSize + BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(0x28)) : 0;
         foreach (var page in pages)
         {
             var start = checked(page * PageSize);
@@ -44,7 +72,15 @@ public static class TestData
             }
 
             var end = Math.Min(start + PageSize, data.Length);
-            var first = page == 0 && data.AsSpan().StartsWith(HiveSignature) ? HiveSignature.Length : start;
+            var first = !isHive ? start
+                : page == 0 ? BaseBlockUnusedStart
+                : start < binsEnd ? start + BinHeaderSize + CellHeaderSize
+                : start;
+            if (isHive && page == 0)
+            {
+                end = BaseBlockUnusedEnd;
+            }
+
             for (var i = first; i < end; i++)
             {
                 // XOR with a non-zero value: the byte always changes.
@@ -54,6 +90,25 @@ public static class TestData
 
         return changed;
     }
+
+    /// <summary>The XOR-32 checksum of the first 508 bytes of a base block, at 0x1FC.</summary>
+    private static void SetChecksum(Span<byte> baseBlock)
+    {
+        uint xor = 0;
+        for (var i = 0; i < 0x1FC; i += 4)
+        {
+            xor ^= BinaryPrimitives.ReadUInt32LittleEndian(baseBlock[i..]);
+        }
+
+        BinaryPrimitives.WriteUInt32LittleEndian(baseBlock[0x1FC..], xor switch { 0xFFFFFFFF => 0xFFFFFFFE, 0 => 1, var x => x });
+    }
+
+    private const int BinHeaderSize = 0x20;
+    private const int CellHeaderSize = 4;
+
+    /// <summary>The part of a base block neither the checksum nor the hive check covers.</summary>
+    private const int BaseBlockUnusedStart = 0x200;
+    private const int BaseBlockUnusedEnd = 0xFF0;
 
     /// <summary><paramref name="length"/> pseudo-random bytes that do not start with <c>regf</c>.</summary>
     public static byte[] RandomBytes(int length, int seed)

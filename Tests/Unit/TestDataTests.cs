@@ -6,11 +6,15 @@ namespace Orleans.Profiles.Tests.Unit;
 public sealed class TestDataTests
 {
     [Fact]
-    public void HiveLike_is_whole_pages_starting_with_the_hive_signature_and_repeatable()
+    public void HiveLike_is_a_valid_hive_of_whole_distinct_pages_and_repeatable()
     {
         var data = TestData.HiveLike(5, seed: 1);
 
         Assert.Equal(5 * 4096, data.Length);
+        var check = HiveChecker.Check("NTUSER.DAT", data);
+        Assert.True(check.IsHive);
+        Assert.Null(check.Problem);
+        Assert.False(check.IsDirty);
         Assert.Equal("regf"u8.ToArray(), data[..4]);
         Assert.Equal(data, TestData.HiveLike(5, seed: 1));
         Assert.NotEqual(data, TestData.HiveLike(5, seed: 2));
@@ -18,7 +22,7 @@ public sealed class TestDataTests
     }
 
     [Fact]
-    public void ChangePages_changes_every_byte_of_the_listed_pages_and_nothing_else()
+    public void ChangePages_changes_the_content_of_the_listed_pages_only_and_keeps_the_hive_valid()
     {
         var data = TestData.HiveLike(6, seed: 3);
         var before = (byte[])data.Clone();
@@ -27,18 +31,24 @@ public sealed class TestDataTests
 
         Assert.Equal(before, data);
         Assert.Equal(data.Length, changed.Length);
-        Assert.Equal("regf"u8.ToArray(), changed[..4]);
-        for (var i = 4; i < data.Length; i++)
+        Assert.Null(HiveChecker.Check("NTUSER.DAT", changed).Problem);
+        for (var i = 0; i < data.Length; i++)
         {
-            var page = i / 4096;
-            Assert.True((data[i] != changed[i]) == (page is 0 or 4), $"byte {i}");
+            // Page 0: its unused part (0x200-0xFEF); a bin page: its cell data, after the bin and cell headers.
+            var content = (i / 4096) switch
+            {
+                0 => i is >= 0x200 and < 0xFF0,
+                4 => i % 4096 >= 0x24,
+                _ => false,
+            };
+            Assert.True((data[i] != changed[i]) == content, $"byte {i}");
         }
     }
 
     [Fact]
     public void ChangePages_handles_a_short_last_page_and_refuses_pages_outside_the_data()
     {
-        byte[] data = [.. TestData.HiveLike(2, seed: 5), 1, 2, 3];
+        byte[] data = [.. TestData.HiveLike(2, seed: 5), 1, 2, 3]; // a padding tail after the bins
 
         var changed = TestData.ChangePages(data, [2], seed: 6);
 

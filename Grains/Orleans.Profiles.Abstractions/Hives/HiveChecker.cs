@@ -94,6 +94,16 @@ public sealed class HiveChecker
         _path = path;
     }
 
+    /// <summary>
+    /// True when <paramref name="firstBytes"/> (at least the first 16 bytes of a file) are the base block of a
+    /// primary hive whose primary and secondary sequence numbers differ: a dirty hive, whatever the rest holds.
+    /// </summary>
+    public static bool IsDirtyBaseBlock(ReadOnlySpan<byte> firstBytes)
+        => firstBytes.Length >= 0x20
+           && firstBytes.StartsWith("regf"u8)
+           && BinaryPrimitives.ReadUInt32LittleEndian(firstBytes[0x1C..]) == 0
+           && BinaryPrimitives.ReadUInt32LittleEndian(firstBytes[0x04..]) != BinaryPrimitives.ReadUInt32LittleEndian(firstBytes[0x08..]);
+
     /// <summary>Checks a whole file held in memory.</summary>
     public static HiveCheckResult Check(string path, ReadOnlySpan<byte> file)
     {

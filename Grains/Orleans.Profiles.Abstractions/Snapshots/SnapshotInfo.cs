@@ -11,6 +11,10 @@ namespace Orleans.Profiles;
 /// When the commit's base was not the current snapshot and the conflict policy kept the current one,
 /// the snapshot that stayed current: this one is kept in history, never made current by itself.
 /// </param>
+/// <param name="Warning">
+/// What a user or administrator should know about this snapshot's content: a dirty hive without its
+/// transaction logs, or a damaged hive accepted because the store is set to accept and mark them.
+/// </param>
 [GenerateSerializer, Immutable, Alias("Orleans.Profiles.SnapshotInfo")]
 public sealed record SnapshotInfo(
     [property: Id(0)] int Number,
@@ -23,7 +27,8 @@ public sealed record SnapshotInfo(
     [property: Id(7)] int Replaced,
     [property: Id(8)] int RestoredFrom,
     [property: Id(9)] Guid SessionId,
-    [property: Id(10)] int LostTo = 0)
+    [property: Id(10)] int LostTo = 0,
+    [property: Id(11)] string? Warning = null)
 {
     /// <summary>True when this commit was based on a snapshot that was no longer current.</summary>
     public bool IsConflict => Replaced != 0 || LostTo != 0;
