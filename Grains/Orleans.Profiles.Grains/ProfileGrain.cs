@@ -85,6 +85,24 @@ public sealed partial class ProfileGrain(
             throw new InvalidManifestException($"base snapshot {request.BaseSnapshot} was never committed to this profile");
         }
 
+        var retainedBytes = state.State.History.Sum(s => s.Bytes) + request.Manifest.TotalBytes;
+        if (_options.MaxProfileBytes > 0 && retainedBytes > _options.MaxProfileBytes)
+        {
+            throw new RequestLimitException($"the bytes of {Key}'s snapshots in history with this one", retainedBytes, _options.MaxProfileBytes);
+        }
+
+        // A machine's new push makes its own unfinished one obsolete; then at most MaxOpenSessions remain.
+        foreach (var obsolete in state.State.Sessions.Values.Where(s => string.Equals(s.Machine, request.Machine, StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            await DiscardSessionAsync(obsolete);
+            LogSuperseded(logger, Key, obsolete.Id, request.SessionId);
+        }
+
+        if (state.State.Sessions.Count >= _options.MaxOpenSessions)
+        {
+            throw new RequestLimitException($"the open uploads of {Key}", state.State.Sessions.Count + 1, _options.MaxOpenSessions);
+        }
+
         // The session's manifest is stored before the session is recorded, so a recorded session always has one.
         await manifests.WriteAsync(Key, ManifestName.ForSession(request.SessionId), request.Manifest);
         var now = time.GetUtcNow();
@@ -520,6 +538,9 @@ public sealed partial class ProfileGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Profile {Profile}: upload session {SessionId} aborted")]
     private static partial void LogAborted(ILogger logger, ProfileKey profile, Guid sessionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Profile {Profile}: upload session {SessionId} superseded by {NewSessionId} from the same machine")]
+    private static partial void LogSuperseded(ILogger logger, ProfileKey profile, Guid sessionId, Guid newSessionId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Profile {Profile}: upload session {SessionId} expired")]
     private static partial void LogExpired(ILogger logger, ProfileKey profile, Guid sessionId);

@@ -9,6 +9,8 @@ public sealed class ProfileStoreOptions
     public const int DefaultMaxFiles = 100_000;
     public const long DefaultMaxFileBytes = 16L * 1024 * 1024 * 1024;
     public const int DefaultRetainSnapshots = 10;
+    public const int DefaultMaxOpenSessions = 4;
+    public const long DefaultMaxProfileBytes = 20L * 1024 * 1024 * 1024;
     public static readonly TimeSpan DefaultRetainFor = TimeSpan.FromDays(30);
 
     /// <summary>How long an upload session that is neither committed nor aborted stays open.</summary>
@@ -25,6 +27,12 @@ public sealed class ProfileStoreOptions
 
     /// <summary>The largest file a snapshot may hold.</summary>
     public long MaxFileBytes { get; set; } = DefaultMaxFileBytes;
+
+    /// <summary>Upload sessions one profile may have open at once (one per machine: a machine's new push replaces its unfinished one).</summary>
+    public int MaxOpenSessions { get; set; } = DefaultMaxOpenSessions;
+
+    /// <summary>A profile's quota: the total size of the snapshots in its history plus a new one (0: no quota).</summary>
+    public long MaxProfileBytes { get; set; } = DefaultMaxProfileBytes;
 
     /// <summary>Snapshots kept whatever their age: the newest this many (the current one always).</summary>
     public int RetainSnapshots { get; set; } = DefaultRetainSnapshots;

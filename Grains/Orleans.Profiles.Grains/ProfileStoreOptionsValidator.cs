@@ -27,6 +27,11 @@ public sealed class ProfileStoreOptionsValidator : IValidateOptions<ProfileStore
             failures.Add("MaxFiles must be at least 1 and MaxFileBytes not negative.");
         }
 
+        if (options.MaxOpenSessions < 1 || options.MaxProfileBytes < 0)
+        {
+            failures.Add("MaxOpenSessions must be at least 1 and MaxProfileBytes not negative (0: no quota).");
+        }
+
         if (options.RetainSnapshots < 1 || options.RetainFor < TimeSpan.Zero)
         {
             failures.Add("RetainSnapshots must be at least 1 and RetainFor not negative.");

@@ -44,6 +44,8 @@ public sealed class DeployFilesTests
         "Store:RetainSnapshots",
         "Store:RetainFor",
         "Store:ConflictPolicy",
+        "Store:MaxOpenSessions",
+        "Store:MaxProfileBytes",
         "Store:DamagedHives",
         "Auth:KeyFile",
         "Auth:KeyFiles",

@@ -85,7 +85,7 @@ public sealed class SessionTests(ProfileClusterFixture fixture) : IClassFixture<
         Assert.True(File.Exists(sessionManifest));
         Assert.Equal(1, (await Cluster.Profile(key).GetStatus()).OpenSessions);
 
-        var otherRequest = other.Request();
+        var otherRequest = other.Request(machine: "WS-0002");
         await upload.BeginUpload(otherRequest);
 
         Assert.False(File.Exists(staging));
