@@ -12,7 +12,7 @@ public static class AgentCommands
     public static RootCommand Build()
     {
         var root = new RootCommand("profiles-agent: pushes a roaming profile to the Orleans.Profiles store at logoff and pulls the last committed snapshot at logon.");
-        foreach (var option in new Option[] { AgentOptions.Gateway, AgentOptions.StateDir, AgentOptions.Json, AgentOptions.ClusterId, AgentOptions.Timeout, AgentOptions.Retries, AgentOptions.TokenFile, AgentOptions.Verbose })
+        foreach (var option in new Option[] { AgentOptions.Gateway, AgentOptions.StateDir, AgentOptions.Json, AgentOptions.ClusterId, AgentOptions.Timeout, AgentOptions.Retries, AgentOptions.TokenFile, AgentOptions.Verbose }.Concat(AgentTlsOptions.All))
         {
             root.Options.Add(option);
         }

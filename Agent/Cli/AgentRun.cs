@@ -34,6 +34,7 @@ public sealed class AgentRun
                 BandwidthLimit = parse.GetResult(AgentOptions.BandwidthLimit) is null ? 0 : Positive(parse.GetValue(AgentOptions.BandwidthLimit), "--bwlimit") * 1024,
                 Machine = parse.GetResult(AgentOptions.Machine) is null ? Environment.MachineName : parse.GetRequiredValue(AgentOptions.Machine),
                 Token = ReadToken(parse),
+                Tls = AgentTlsOptions.FromParse(parse),
             };
 
             // Our own warnings (retries) always show; Orleans' connection chatter only with --verbose.

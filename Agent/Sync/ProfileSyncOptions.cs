@@ -39,6 +39,9 @@ public sealed class ProfileSyncOptions
     /// <summary>The signed token sent with every call (null when the store runs without authentication).</summary>
     public string? Token { get; set; }
 
+    /// <summary>TLS to the gateways, the silo's certificate always validated; null: plaintext (loopback and development).</summary>
+    public ClientTlsOptions? Tls { get; set; }
+
     /// <summary>The workstation's name, recorded in history.</summary>
     public string Machine { get; set; } = Environment.MachineName;
 

@@ -59,6 +59,7 @@ public sealed partial class StoreConnection(ProfileSyncOptions options, ILoggerF
             return _host.Services.GetRequiredService<IClusterClient>();
         }
 
+        var tls = GatewayTls.For(options);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton(loggerFactory);
         builder.UseOrleansClient(client =>
@@ -70,6 +71,7 @@ public sealed partial class StoreConnection(ProfileSyncOptions options, ILoggerF
                 o.ServiceId = options.ServiceId;
             });
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
+            tls?.Configure(client);
             if (options.Token is { Length: > 0 } token)
             {
                 client.AddOutgoingGrainCallFilter(new TokenCallFilter(token));
@@ -80,6 +82,7 @@ public sealed partial class StoreConnection(ProfileSyncOptions options, ILoggerF
         var host = builder.Build();
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         attempt.CancelAfter(options.ResponseTimeout);
+        using var onTlsFailure = tls?.CancelWhenEveryGatewayFails(attempt);
         try
         {
             await host.StartAsync(attempt.Token);
@@ -87,6 +90,7 @@ public sealed partial class StoreConnection(ProfileSyncOptions options, ILoggerF
         catch (Exception ex)
         {
             await DisposeHostAsync(host);
+            tls?.ThrowIfHandshakeFailed(ex, cancellationToken);
             if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 throw new TimeoutException($"no gateway of {string.Join(", ", options.Gateways)} answered within {options.ResponseTimeout.TotalSeconds:0.#} s", ex);

@@ -18,6 +18,9 @@ public static class CommandLine
         ["--azure-connection-string"] = "Storage:Azure:ConnectionString",
         ["--health-port"] = "Health:Port",
         ["--token-key-file"] = "Auth:KeyFile",
+        ["--tls-cert"] = "Tls:CertificatePath",
+        ["--tls-key"] = "Tls:KeyPath",
+        ["--tls-ca"] = "Tls:CaPath",
     };
 
     /// <summary>Switches that take no value.</summary>
@@ -52,6 +55,12 @@ public static class CommandLine
                                Authority, Issuer, Audience, ClockSkew, AdminRole)
           --health-port N      HTTP port of /health/ready, /health/live, /metrics
                                (default 8080, on 127.0.0.1; 0 picks a free port)
+          --tls-cert FILE      the silo's TLS certificate: PFX (password in Tls:Password)
+                               or PEM; encrypts the gateway and, with mutual TLS, the
+                               silo-to-silo connections (default: plaintext)
+          --tls-key FILE       PEM private key of a PEM --tls-cert
+          --tls-ca FILE        PEM CA certificate(s) silo peers must chain to
+                               (default: the system trust store)
           --Section:Key=VALUE  any other setting of appsettings.json
 
         Settings also come from appsettings.json beside the program and from

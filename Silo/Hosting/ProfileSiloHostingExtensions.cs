@@ -71,6 +71,7 @@ public static class ProfileSiloHostingExtensions
             orleans.AddDashboard();
         }
 
+        orleans.UseConfiguredTls(configuration);
         return orleans;
     }
 

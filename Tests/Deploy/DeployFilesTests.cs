@@ -55,6 +55,12 @@ public sealed class DeployFilesTests
         "Auth:Audience",
         "Auth:ClockSkew",
         "Auth:AdminRole",
+        "Tls:CertificatePath",
+        "Tls:KeyPath",
+        "Tls:Password",
+        "Tls:CaPath",
+        "Tls:StoreThumbprint",
+        "Tls:StoreLocation",
         "Membership:*",
         "Logging:LogLevel:<category>",
     ];
@@ -73,6 +79,9 @@ public sealed class DeployFilesTests
         ["--cluster-id"] = "Silo:ClusterId",
         ["--health-port"] = "Health:Port",
         ["--token-key-file"] = "Auth:KeyFile",
+        ["--tls-cert"] = "Tls:CertificatePath",
+        ["--tls-key"] = "Tls:KeyPath",
+        ["--tls-ca"] = "Tls:CaPath",
     };
 
     private const string DataPath = "/var/lib/orleans-profiles";
