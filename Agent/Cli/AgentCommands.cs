@@ -42,6 +42,11 @@ public static class AgentCommands
                 : $"{result.Profile}: snapshot {result.Snapshot.Number} committed ({result.Files} file(s), {ConsoleOutput.Size(result.Bytes)}; "
                   + $"sent {result.ChunksSent} of {result.TotalChunks} chunks, {ConsoleOutput.Size(result.BytesSent)}, in {result.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s)";
             run.Output.Result(result, text);
+            if (result.Snapshot.Warning is { } warning && !result.Unchanged)
+            {
+                run.Output.Warning(warning);
+            }
+
             if (result.Unchanged || !result.Snapshot.IsConflict)
             {
                 return ExitCodes.Success;
@@ -157,6 +162,11 @@ public static class AgentCommands
         if (s.LostTo != 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"  CONFLICT: not made current, {s.LostTo} was (base {s.BaseSnapshot}); restore to use it");
+        }
+
+        if (s.Warning is { } warning)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  WARNING: {warning}");
         }
 
         return text.ToString();
