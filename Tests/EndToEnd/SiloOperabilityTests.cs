@@ -50,6 +50,21 @@ public sealed class SiloOperabilityTests
         Assert.Equal(0, Counter(metrics, "profiles_sessions_open"));
     }
 
+    [Fact]
+    public async Task The_Orleans_Dashboard_is_served_only_when_enabled()
+    {
+        using var data = new TempDirectory("e2e-dashboard");
+        var port = Programs.FreePort();
+        await using var silo = await SiloProcess.StartAsync(data.Path, "--Dashboard:Enabled=true", $"--Dashboard:Port={port}");
+        using var page = await Http.GetAsync(new Uri($"http://127.0.0.1:{port}/"));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("Orleans", await page.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+
+        using var plain = new TempDirectory("e2e-no-dashboard");
+        await using var without = await SiloProcess.StartAsync(plain.Path);
+        Assert.NotEqual(HttpStatusCode.OK, (await GetAsync(without, "")).Status);
+    }
+
     private static async Task<(HttpStatusCode Status, string Body)> GetAsync(SiloProcess silo, string path)
     {
         using var response = await Http.GetAsync(new Uri(silo.HealthUri, path));
