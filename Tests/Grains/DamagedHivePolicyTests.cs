@@ -4,29 +4,17 @@ using Orleans.Profiles.Tests.Support;
 namespace Orleans.Profiles.Tests.Grains;
 
 /// <summary>A site may prefer any copy to none: with AcceptAndMark a damaged hive commits, and its snapshot says so.</summary>
-public sealed class DamagedHivePolicyTests : IAsyncLifetime
+public sealed class DamagedHivePolicyTests() : ProfileStoreTestBase(o => o.DamagedHives = DamagedHivePolicy.AcceptAndMark)
 {
-    private readonly TempDirectory _data = new("accept-damaged");
-    private ProfileStoreCluster _cluster = null!;
-
-    public async Task InitializeAsync()
-        => _cluster = await ProfileStoreCluster.StartAsync(_data.Path, configure: o => o.DamagedHives = DamagedHivePolicy.AcceptAndMark);
-
-    public async Task DisposeAsync()
-    {
-        await _cluster.DisposeAsync();
-        _data.Dispose();
-    }
-
     [Fact]
     public async Task A_damaged_hive_is_committed_and_marked_in_history()
     {
         var key = ProfileKey.Parse(@"contoso\sam");
         var hive = new HiveBuilder().Bin(4096, -0x20).Bin(4096, -0x40).Build();
         hive.AsSpan(0x2000, 0x1000).Clear();
-        var commit = await ProfileUploads.PushAsync(_cluster.Client, key, await UploadContent.CreateAsync(("NTUSER.DAT", hive)));
+        var commit = await ProfileUploads.PushAsync(Cluster.Client, key, await UploadContent.CreateAsync(("NTUSER.DAT", hive)));
 
-        Assert.Equal(1, (await _cluster.Profile(key).GetStatus()).Current!.Number);
+        Assert.Equal(1, (await Cluster.Profile(key).GetStatus()).Current!.Number);
         Assert.StartsWith("NTUSER.DAT is damaged at offset 8192", commit.Snapshot.Warning, StringComparison.Ordinal);
     }
 }
