@@ -91,7 +91,8 @@ public sealed partial class StoreConnection(ProfileSyncOptions options, ILoggerF
         {
             await DisposeHostAsync(host);
             tls?.ThrowIfHandshakeFailed(ex, cancellationToken);
-            if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            // Orleans reports a start cut short by our deadline as OrleansLifecycleCanceledException, not as a cancellation.
+            if (attempt.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 throw new TimeoutException($"no gateway of {string.Join(", ", options.Gateways)} answered within {options.ResponseTimeout.TotalSeconds:0.#} s", ex);
             }
@@ -132,7 +133,7 @@ public sealed partial class StoreConnection(ProfileSyncOptions options, ILoggerF
     public static bool IsTransient(Exception ex) => ex switch
     {
         ProfileStoreException => false,
-        SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException => true,
+        SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException or OrleansLifecycleCanceledException => true,
         TimeoutException or SocketException or IOException => true,
         OrleansException when ex.InnerException is { } inner => IsTransient(inner),
         AggregateException { InnerExceptions: [var single] } => IsTransient(single),
