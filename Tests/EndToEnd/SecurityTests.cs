@@ -38,6 +38,14 @@ public sealed class SecurityTests
         var intruder = await ws3.Agent.RunAsync("push", "--user", @"contoso\alice", "--path", ws3.Profile);
         Assert.Equal(6, intruder.ExitCode);
 
+        // An expired token (beyond the 2-minute skew) and a tampered one are refused the same way.
+        foreach (var bad in new[] { keys.Issue(@"contoso\alice", lifetime: TimeSpan.FromMinutes(5), now: DateTime.UtcNow - TimeSpan.FromMinutes(10)), TestKeys.Tamper(issued.StandardOutput.Trim()) })
+        {
+            ws3.Agent.Environment["PROFILES_TOKEN"] = bad;
+            var refused = await ws3.Agent.RunAsync("status", "--user", @"contoso\alice");
+            Assert.Equal(6, refused.ExitCode);
+        }
+
         var helpdesk = new Workstation("helpdesk", silo.Gateway);
         helpdesk.Agent.Environment["PROFILES_TOKEN"] = (await ws1.Agent.SucceedAsync("token", "issue", "--user", @"contoso\helpdesk", "--admin", "--key-file", keys.PrivateKeyFile)).StandardOutput.Trim();
         var history = (await helpdesk.Agent.SucceedAsync("history", "--user", @"contoso\alice")).Json;
