@@ -465,7 +465,7 @@ public sealed partial class Campaign : IAsyncDisposable
             CampaignSummary.Increment(_summary.LandedByKind, plan.Fault.Kind.ToString());
         }
 
-        var step = new StepContext(plan, user, scenario, run);
+        var step = new StepContext(plan, plan.Number, user, scenario, run);
         var result = "";
         // With a retention window, a commit by another user's step cannot drop this user's snapshot, but
         // a commit that was not acknowledged to this user may have: exit 2 is checked against history below.
@@ -582,11 +582,11 @@ public sealed partial class Campaign : IAsyncDisposable
             }
         }
 
-        if (step.Plan.Operation != CampaignOperation.PullIntoWorkstation)
+        if (step.Plan?.Operation != CampaignOperation.PullIntoWorkstation)
         {
             if (!whole)
             {
-                _summary.Notes.Add($"step {step.Plan.Number}: {what}");
+                _summary.Notes.Add($"step {step.Number}: {what}");
             }
 
             return what;
@@ -605,7 +605,7 @@ public sealed partial class Campaign : IAsyncDisposable
 
         if (!whole || retry.ExitCode != 0)
         {
-            _summary.Notes.Add($"step {step.Plan.Number}: {what}; {retried}");
+            _summary.Notes.Add($"step {step.Number}: {what}; {retried}");
         }
 
         if (retry.ExitCode != 0)
@@ -642,7 +642,7 @@ public sealed partial class Campaign : IAsyncDisposable
             _summary.AlreadyCommitted++;
         }
 
-        Acknowledge(step.User, number, ws.Content, snapshot.GetProperty("manifestHash").GetString(), step.Plan.Number, step);
+        Acknowledge(step.User, number, ws.Content, snapshot.GetProperty("manifestHash").GetString(), step.Number, step);
         ws.Synced = ws.Content;
         return $"snapshot {number} acknowledged{(unchanged ? " (unchanged)" : "")}{(already ? " (already committed)" : "")}{(snapshot.GetProperty("isConflict").GetBoolean() ? $" (conflict: replaced {snapshot.GetProperty("replaced").GetInt32()})" : "")}";
     }
@@ -696,7 +696,7 @@ public sealed partial class Campaign : IAsyncDisposable
         }
 
         // Committed without its agent seeing the acknowledgement (a cut or a kill after the commit).
-        user.Known[number] = new KnownSnapshot(number, actual, manifestHash, Acknowledged: false, step.Plan.Number);
+        user.Known[number] = new KnownSnapshot(number, actual, manifestHash, Acknowledged: false, step.Number);
         user.NewestSeen = Math.Max(user.NewestSeen, number);
         _summary.CommittedUnacknowledged++;
         return $"pulled snapshot {number} ({actual.Id}): committed but never acknowledged, content of a pushed version";
@@ -865,7 +865,7 @@ public sealed partial class Campaign : IAsyncDisposable
     /// <summary>The next line the silo prints that matches (lines already printed do not count).</summary>
     private Task<string> NewSiloLine(Func<string, bool> match, string what)
     {
-        var armed = new StrongBox();
+        var armed = new Flag();
         var line = Store.Silo.Process.WaitForLineAsync(l => armed.Value && match(l), what);
         armed.Value = true;
         return line;
@@ -966,13 +966,12 @@ public sealed partial class Campaign : IAsyncDisposable
     /// <summary>At the end: every snapshot in every user's history pulls back with the bytes the oracle expects.</summary>
     private async Task FinalCheckAsync()
     {
-        var final = new StepContext(new StepPlan(_summary.Steps, 0, CampaignOperation.PullSnapshot, 0, 0, null, new FaultPlan(FaultKind.ConnectionCut, FaultTrigger.ProxyBytes, ProxyDirection.ToServer, 0, null, 0, 0), "final check"), _users[0], "final check: pull --snapshot N of every snapshot in history, no fault", null);
         using var parallel = new SemaphoreSlim(2);
         foreach (var user in _users)
         {
             var history = await _checker.RunAsync("history", "--user", user.Account);
             _summary.AgentRuns++;
-            var context = final with { User = user, Scenario = $"final check of {user.Account}: pull --snapshot N of every snapshot in history, no fault" };
+            var context = new StepContext(null, _summary.Steps, user, $"final check of {user.Account}: pull --snapshot N of every snapshot in history, no fault", null);
             CheckHistory(context, user, history);
             var numbers = history.Json.EnumerateArray().Select(s => s.GetProperty("number").GetInt32()).ToList();
             var pulls = numbers.Select(async number =>
@@ -1020,7 +1019,7 @@ public sealed partial class Campaign : IAsyncDisposable
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private void Violation(StepContext? step, string invariant, string details)
     {
-        var number = step?.Plan.Number ?? 0;
+        var number = step?.Number ?? 0;
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Fault campaign violation: seed {_options.Seed}, step {number} of {_options.Injections}.");
         text.AppendLine(CultureInfo.InvariantCulture, $"Invariant: {invariant}");
@@ -1055,7 +1054,7 @@ public sealed partial class Campaign : IAsyncDisposable
 
     private void Say(string line) => _options.Log?.Invoke(line);
 
-    private sealed class StrongBox
+    private sealed class Flag
     {
         public volatile bool Value;
     }
@@ -1068,5 +1067,6 @@ public sealed partial class Campaign : IAsyncDisposable
 
     private sealed record AgentRun(int ExitCode, AgentResult Result, JsonElement? Json, bool Landed, string? FaultNote);
 
-    private sealed record StepContext(StepPlan Plan, UserModel User, string Scenario, AgentRun? Run);
+    /// <summary>What a check reports against: a step (or the final check, which has no plan), its user and its scenario.</summary>
+    private sealed record StepContext(StepPlan? Plan, int Number, UserModel User, string Scenario, AgentRun? Run);
 }
