@@ -321,7 +321,7 @@ public sealed partial class ProfileSyncClient(StoreConnection store, ProfileSync
     /// Where each file of the snapshot goes. <paramref name="path"/> is a folder, unless it names an
     /// existing file, or a new file with the same name as a one-file snapshot's only file.
     /// </summary>
-    private static List<(ManifestFile File, string Target)> ResolveTargets(string path, ProfileManifest manifest)
+    internal static List<(ManifestFile File, string Target)> ResolveTargets(string path, ProfileManifest manifest)
     {
         var full = Path.GetFullPath(path);
         var isFile = File.Exists(full)

@@ -117,6 +117,12 @@ public sealed class AzurePackStore(ProfileBlobContainer container) : IPackStore
 
     public async Task<ImmutableArray<byte[]>> ReadAsync(ProfileKey profile, IReadOnlyList<ChunkLocation> chunks, CancellationToken cancellationToken = default)
     {
+        // Checked before any range arithmetic: a hostile offset near long.MaxValue must not wrap around.
+        if (chunks.FirstOrDefault(c => c.Offset < 0 || c.Length < 0 || c.Offset > long.MaxValue - c.Length) is { } outside)
+        {
+            throw new ChunkRejectedException(outside.Hash, "its location is outside its pack");
+        }
+
         var result = new byte[chunks.Count][];
         foreach (var pack in chunks.Select((chunk, index) => (chunk, index)).GroupBy(c => c.chunk.Pack))
         {
@@ -125,11 +131,6 @@ public sealed class AzurePackStore(ProfileBlobContainer container) : IPackStore
             {
                 var start = range[0].chunk.Offset;
                 var end = range.Max(c => c.chunk.Offset + c.chunk.Length);
-                if (start < 0 || range.Any(c => c.chunk.Length < 0))
-                {
-                    throw new ChunkRejectedException(range[0].chunk.Hash, "its location is outside its pack");
-                }
-
                 BinaryData data;
                 try
                 {

@@ -57,14 +57,21 @@ public sealed partial class ProfileGrain(
 
     public async Task<UploadSessionStatus> BeginUpload(BeginUploadRequest request)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        if (request is null)
+        {
+            throw new InvalidManifestException("the request is empty");
+        }
+
         _ = Key;
         CheckMachine(request.Machine);
         await ExpireSessionsAsync();
 
+        // A retry after a lost reply carries the same manifest; another one under a committed session's id is refused, as for an open session.
         if (FindCommitted(request.SessionId) is { } committed)
         {
-            return new UploadSessionStatus(request.SessionId, [], 0, committed.Number);
+            return committed.ManifestHash == request.ManifestHash
+                ? new UploadSessionStatus(request.SessionId, [], 0, committed.Number)
+                : throw new InvalidManifestException($"upload session {request.SessionId:N} committed another manifest");
         }
 
         if (state.State.Sessions.TryGetValue(request.SessionId, out var open))

@@ -287,6 +287,9 @@ public abstract class PackStoreContract
             last with { Offset = end + (1 << 20) },
             last with { Length = last.Length + 1 },
             last with { Offset = long.MaxValue - last.Length },
+            // Offset + Length wraps around to a negative number.
+            last with { Offset = long.MaxValue - 10 },
+            last with { Offset = long.MaxValue, Length = int.MaxValue },
             last with { Offset = -1 },
             last with { Length = -1 },
             last with { Pack = Guid.NewGuid() },

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Orleans.Profiles.Tests.EndToEnd;
 using Orleans.Profiles.Tests.Support;
 
@@ -13,6 +15,81 @@ public sealed class FaultProxyTests
 
     // Short enough that a call lost with its connection fails (and is retried) soon.
     private static readonly string[] Patient = ["--timeout", "3"];
+
+    [Fact]
+    public async Task A_cut_forwards_exactly_the_bytes_asked_then_resets_both_ends_and_later_connections_work()
+    {
+        using var server = new TcpListener(IPAddress.Loopback, 0);
+        server.Start();
+        await using var proxy = FaultProxy.Start(((IPEndPoint)server.LocalEndpoint).Port);
+
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, proxy.Port);
+        using var accepted = await server.AcceptTcpClientAsync();
+        var cut = proxy.CutAfterAsync(ProxyDirection.ToServer, 1000);
+        await client.GetStream().WriteAsync(TestData.RandomBytes(10_000, seed: 740));
+
+        Assert.Equal(1000, await cut);
+        // The server gets exactly the first 1,000 bytes, then a reset; so does the client when it next uses the connection.
+        var received = await ReadUntilClosedAsync(accepted.GetStream());
+        Assert.Equal(TestData.RandomBytes(10_000, seed: 740)[..1000], received);
+        await Assert.ThrowsAnyAsync<IOException>(async () =>
+        {
+            while (true)
+            {
+                await client.GetStream().WriteAsync(new byte[1000]);
+                _ = await client.GetStream().ReadAsync(new byte[1]);
+            }
+        });
+        Assert.Equal((1000, 0, 1), (proxy.BytesToServer, proxy.BytesToClient, proxy.Cuts));
+
+        // A cut is one event: the next connection is forwarded both ways.
+        using var again = new TcpClient();
+        await again.ConnectAsync(IPAddress.Loopback, proxy.Port);
+        using var acceptedAgain = await server.AcceptTcpClientAsync();
+        await again.GetStream().WriteAsync("ping"u8.ToArray());
+        Assert.Equal("ping"u8.ToArray(), await ReadExactlyAsync(acceptedAgain.GetStream(), 4));
+        await acceptedAgain.GetStream().WriteAsync("pong"u8.ToArray());
+        Assert.Equal("pong"u8.ToArray(), await ReadExactlyAsync(again.GetStream(), 4));
+        // Counted once sent on: wait for the count, not just for the bytes.
+        await Task.WhenAll(proxy.WhenForwardedAsync(ProxyDirection.ToServer, 1004), proxy.WhenForwardedAsync(ProxyDirection.ToClient, 4));
+        Assert.Equal((1004, 4, 2), (proxy.BytesToServer, proxy.BytesToClient, proxy.ConnectionsAccepted));
+    }
+
+    [Fact]
+    public async Task A_refusing_proxy_accepts_and_closes_every_connection_until_allowed()
+    {
+        using var server = new TcpListener(IPAddress.Loopback, 0);
+        server.Start();
+        await using var proxy = FaultProxy.Start(((IPEndPoint)server.LocalEndpoint).Port);
+        proxy.Refuse();
+
+        for (var i = 1; i <= 3; i++)
+        {
+            // The reset may reach the client while its connect completes, or at its first read: nothing arrives either way.
+            using var refused = new TcpClient();
+            try
+            {
+                await refused.ConnectAsync(IPAddress.Loopback, proxy.Port);
+                Assert.Empty(await ReadUntilClosedAsync(refused.GetStream()));
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+            {
+            }
+
+            Assert.Equal(i, proxy.ConnectionsRefused);
+        }
+
+        Assert.Equal(0, proxy.ConnectionsAccepted);
+        proxy.Allow();
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, proxy.Port);
+        using var accepted = await server.AcceptTcpClientAsync();
+        await client.GetStream().WriteAsync("hello"u8.ToArray());
+        Assert.Equal("hello"u8.ToArray(), await ReadExactlyAsync(accepted.GetStream(), 5));
+        await proxy.WhenForwardedAsync(ProxyDirection.ToServer, 5);
+        Assert.Equal((1, 3, 5L), (proxy.ConnectionsAccepted, proxy.ConnectionsRefused, proxy.BytesToServer));
+    }
 
     [Fact]
     public async Task An_agent_works_through_the_proxy_and_its_bytes_are_counted_each_way()
@@ -58,7 +135,8 @@ public sealed class FaultProxyTests
         Assert.True(proxy.ConnectionsAccepted >= 1, $"{proxy}");
         Assert.True(proxy.BytesToClient > 0, $"the silo never answered through the proxy: {proxy}");
         // The client addresses the gateway by the endpoint it dialled; the silo, which knows itself by its own port, drops those messages.
-        Assert.Contains($"addressed to S127.0.0.1:{proxy.Port}:0", silo.Process.StandardOutput, StringComparison.Ordinal);
+        // The silo may log it a moment after the agent gave up: wait for the line rather than read the log once.
+        await silo.Process.WaitForLineAsync(l => l.Contains($"addressed to S127.0.0.1:{proxy.Port}:0", StringComparison.Ordinal), "the silo dropping messages addressed to the proxy's port");
 
         await direct.Agent.SucceedAsync("status", "--user", @"contoso\quinn");
     }
@@ -158,5 +236,33 @@ public sealed class FaultProxyTests
         Assert.Equal(0, await status.WaitForExitAsync());
         Assert.True(store.Proxy.BytesToServer > before.BytesToServer);
         Assert.Equal(0, store.Proxy.Cuts);
+    }
+
+    /// <summary>Everything the other end sends until it closes or resets the connection.</summary>
+    private static async Task<byte[]> ReadUntilClosedAsync(NetworkStream stream)
+    {
+        var received = new MemoryStream();
+        var buffer = new byte[4096];
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer)) > 0)
+            {
+                received.Write(buffer, 0, read);
+            }
+        }
+        catch (IOException)
+        {
+            // A reset ends the stream like a close, after the bytes that arrived before it.
+        }
+
+        return received.ToArray();
+    }
+
+    private static async Task<byte[]> ReadExactlyAsync(NetworkStream stream, int count)
+    {
+        var data = new byte[count];
+        await stream.ReadExactlyAsync(data);
+        return data;
     }
 }

@@ -21,6 +21,22 @@ public sealed class UploadTests(ProfileClusterFixture fixture) : IClassFixture<P
             ("AppData\\Roaming\\Backup\\UsrClass.copy", usrClass));
     }
 
+    [Theory]
+    [InlineData('u')]
+    [InlineData('\u4e2d')]
+    public async Task The_longest_valid_account_name_commits_and_reads_back_in_local_storage(char c)
+    {
+        // Its encoded name would pass the file system's 255-character limit: the store must shorten it.
+        var key = ProfileKey.Parse($@"CONTOSO\{new string(c, ProfileKey.MaxLength - 8)}");
+        var content = await UploadContent.CreateAsync(("NTUSER.DAT", TestData.HiveLike(4, seed: 90)));
+
+        var result = await ProfileUploads.PushAsync(Cluster.Client, key, content);
+
+        var snapshot = await Cluster.Profile(key).GetSnapshot(0);
+        Assert.Equal((1, content.ManifestHash), (result.Snapshot.Number, snapshot.Info.ManifestHash));
+        Assert.Equal(content.Files["NTUSER.DAT"], (await ProfileUploads.ReadFilesAsync(Cluster.Client, key, snapshot.Manifest))["NTUSER.DAT"]);
+    }
+
     [Fact]
     public async Task Full_upload_commits_snapshot_1_and_reads_back_byte_for_byte()
     {

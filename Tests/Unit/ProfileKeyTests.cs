@@ -158,4 +158,29 @@ public sealed class ProfileKeyTests
     [InlineData("A/B\\C", "%41%2f%42%5c%43")]
     public void StorageNames_never_give_a_dot_name_or_a_separator(string value, string expected)
         => Assert.Equal(expected, StorageNames.Encode(value));
+
+    [Theory]
+    [InlineData(256, 'a')]
+    [InlineData(256, '\u4e2d')]
+    [InlineData(160, '\u00e9')]
+    public void Long_keys_get_a_bounded_storage_name_that_still_tells_them_apart(int length, char c)
+    {
+        var account = "contoso\\" + new string(c, length - 8);
+        var other = "contoso\\" + new string(c, length - 9) + "b";
+
+        var name = ProfileKey.Parse(account).StorageName;
+
+        Assert.InRange(name.Length, 100, StorageNames.MaxLength);
+        Assert.StartsWith("contoso%5c", name, StringComparison.Ordinal);
+        Assert.Matches("^[a-z0-9._%-]+~[0-9a-f]{64}$", name);
+        Assert.NotEqual(name, ProfileKey.Parse(other).StorageName);
+        Assert.Equal(name, ProfileKey.Parse(account.ToUpperInvariant()).StorageName);
+    }
+
+    [Fact]
+    public void A_name_at_the_limit_is_kept_as_it_is_and_one_more_character_is_hashed()
+    {
+        Assert.Equal(new string('a', StorageNames.MaxLength), StorageNames.Encode(new string('a', StorageNames.MaxLength)));
+        Assert.Contains('~', StorageNames.Encode(new string('a', StorageNames.MaxLength + 1)));
+    }
 }

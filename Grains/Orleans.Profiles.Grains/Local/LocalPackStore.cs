@@ -118,7 +118,8 @@ public sealed class LocalPackStore(IOptions<LocalStorageOptions> options) : IPac
             var length = RandomAccess.GetLength(handle);
             foreach (var (chunk, index) in group)
             {
-                if (chunk.Offset < HeaderSize || chunk.Length < 0 || chunk.Offset + chunk.Length > length)
+                // Offset > length - Length, not Offset + Length > length: a hostile offset near long.MaxValue must not wrap around.
+                if (chunk.Offset < HeaderSize || chunk.Length < 0 || chunk.Offset > length - chunk.Length)
                 {
                     throw new ChunkRejectedException(chunk.Hash, "its location is outside its pack");
                 }
