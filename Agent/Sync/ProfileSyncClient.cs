@@ -15,6 +15,9 @@ public sealed partial class ProfileSyncClient(StoreConnection store, ProfileSync
     private const int MaxRounds = 3;
     private readonly SyncStateStore _state = new(options.StateDirectory);
 
+    /// <summary>Test seam: called after each file of a pull is moved into place (a test throws from it to stand for a kill).</summary>
+    internal Action<string>? AfterMove { get; set; }
+
     public Task<ProfileStatus> GetStatusAsync(ProfileKey profile, CancellationToken cancellationToken)
         => store.CallAsync(f => f.GetProfile(profile).GetStatus(), cancellationToken);
 
@@ -33,6 +36,7 @@ public sealed partial class ProfileSyncClient(StoreConnection store, ProfileSync
     public async Task<PushResult> PushAsync(ProfileKey profile, string path, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
+        await FinishInterruptedPullAsync(profile, path, cancellationToken);
         var local = LocalFile.Enumerate(path);
         var files = new List<ManifestFile>(local.Count);
         foreach (var file in local)
@@ -136,6 +140,7 @@ public sealed partial class ProfileSyncClient(StoreConnection store, ProfileSync
     public async Task<PullResult> PullAsync(ProfileKey profile, string path, int snapshotNumber, bool force, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
+        await FinishInterruptedPullAsync(profile, path, cancellationToken);
         var snapshot = await store.CallAsync(f => f.GetProfile(profile).GetSnapshot(snapshotNumber), cancellationToken);
         var manifest = snapshot.Manifest;
         var targets = ResolveTargets(path, manifest);
@@ -145,6 +150,7 @@ public sealed partial class ProfileSyncClient(StoreConnection store, ProfileSync
         var synced = record?.Files.ToDictionary(f => f.Path, ProfilePath.Comparer);
         var localIndex = new Dictionary<ContentHash, (string Path, long Offset, int Length)>();
         var toWrite = new List<(ManifestFile File, string Target)>();
+        var before = new Dictionary<string, string>(StringComparer.Ordinal);
         var changedLocally = new List<string>();
         foreach (var (file, target) in targets)
         {
@@ -170,11 +176,12 @@ public sealed partial class ProfileSyncClient(StoreConnection store, ProfileSync
                 localIndex.TryAdd(existing.Chunks[i], (target, (long)i * existing.ChunkSize, existing.ChunkLength(i)));
             }
 
+            before[target] = existing.Sha256.ToString();
             toWrite.Add((file, target));
         }
 
         // Files this workstation synced before that the snapshot no longer has were deleted elsewhere.
-        var toDelete = new List<string>();
+        var toDelete = new List<PendingFile>();
         if (synced is not null && targets.Count > 0)
         {
             var root = FolderRoot(path, targets);
@@ -187,7 +194,7 @@ public sealed partial class ProfileSyncClient(StoreConnection store, ProfileSync
                     var existing = await new LocalFile(gone.Path, target).HashAsync(cancellationToken);
                     if (existing.Sha256.ToString() == gone.Sha256)
                     {
-                        toDelete.Add(target);
+                        toDelete.Add(new PendingFile(gone.Path, target, null, null, gone.Sha256));
                     }
                     else
                     {
@@ -202,23 +209,31 @@ public sealed partial class ProfileSyncClient(StoreConnection store, ProfileSync
             throw new LocalChangesException(changedLocally);
         }
 
-        var (fetchedChunks, fetchedBytes) = await WriteFilesAsync(profile, manifest, toWrite, localIndex, progress, cancellationToken);
-        foreach (var target in toDelete)
+        var (fetchedChunks, fetchedBytes, built) = await WriteFilesAsync(profile, manifest, toWrite, localIndex, progress, cancellationToken);
+        PendingFile[] replaced = [.. built.Select(b => new PendingFile(b.File.Path, b.Target, b.Temporary, b.File.Sha256.ToString(), before.GetValueOrDefault(b.Target)))];
+        var pending = new PendingPull(RecordOf(profile, path, snapshot.Info, manifest), [.. replaced, .. toDelete]);
+        try
         {
-            File.Delete(target);
+            await _state.SavePendingAsync(pending, cancellationToken);
+        }
+        catch
+        {
+            DeleteTemporaries(replaced.Select(r => r.Temporary));
+            throw;
         }
 
-        await SaveRecordAsync(profile, path, snapshot.Info, manifest, cancellationToken);
+        // From here on the journal finishes the pull if this run does not: a cut between two renames never leaves two snapshots mixed.
+        await FinishPullAsync(profile, path, pending, recovering: false, cancellationToken);
         LogPulled(logger, profile, snapshot.Info.Number, toWrite.Count, fetchedChunks, fetchedBytes);
         return new PullResult(profile.Value, snapshot.Info, manifest.Files.Length, toWrite.Count, toDelete.Count, manifest.TotalBytes, fetchedChunks, fetchedBytes, time.GetElapsedTime(started));
     }
 
     /// <summary>
     /// Builds every changed file as a temporary file beside its target, verified chunk by chunk and
-    /// as a whole, and renames them over the targets only once all are complete: an interrupted
-    /// pull leaves every old file as it was.
+    /// as a whole and flushed to disk; an interrupted build leaves every old file as it was. The
+    /// caller renames them into place (see <see cref="FinishPullAsync"/>).
     /// </summary>
-    private async Task<(int Chunks, long Bytes)> WriteFilesAsync(
+    private async Task<(int Chunks, long Bytes, List<(ManifestFile File, string Target, string Temporary)> Built)> WriteFilesAsync(
         ProfileKey profile,
         ProfileManifest manifest,
         List<(ManifestFile File, string Target)> toWrite,
@@ -230,7 +245,7 @@ public sealed partial class ProfileSyncClient(StoreConnection store, ProfileSync
         var remote = toWrite.SelectMany(w => w.File.Chunks).Where(h => !localIndex.ContainsKey(h)).Distinct().ToList();
         var total = remote.Sum(h => locations.TryGetValue(h, out var l) ? (long)l.Length : 0);
         var throttle = new BandwidthThrottle(options.BandwidthLimit, time);
-        var temporaries = new List<(string Temporary, string Target)>();
+        var temporaries = new List<(ManifestFile File, string Target, string Temporary)>();
         int fetched = 0;
         long bytes = 0;
         progress?.Report(new TransferProgress("pull", 0, total, 0, remote.Count));
@@ -242,7 +257,7 @@ public sealed partial class ProfileSyncClient(StoreConnection store, ProfileSync
                 {
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                     var temporary = AtomicFile.TemporaryPathFor(target);
-                    temporaries.Add((temporary, target));
+                    temporaries.Add((file, target, temporary));
                     await using var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1024 * 1024, FileOptions.Asynchronous);
                     using var fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                     foreach (var batch in Batch(file.Chunks, h => localIndex.ContainsKey(h) ? 0 : Locate(locations, h).Length))
@@ -284,23 +299,80 @@ public sealed partial class ProfileSyncClient(StoreConnection store, ProfileSync
                     output.Flush(flushToDisk: true);
                 }
             }
-
-            foreach (var (temporary, target) in temporaries)
-            {
-                AtomicFile.MoveDurably(temporary, target);
-            }
         }
         catch
         {
-            foreach (var (temporary, _) in temporaries)
-            {
-                File.Delete(temporary);
-            }
-
+            DeleteTemporaries(temporaries.Select(t => t.Temporary));
             throw;
         }
 
-        return (fetched, bytes);
+        return (fetched, bytes, temporaries);
+    }
+
+    /// <summary>Finishes a pull this workstation started for this user and path but did not finish (killed, powered off).</summary>
+    private async Task FinishInterruptedPullAsync(ProfileKey profile, string path, CancellationToken cancellationToken)
+    {
+        if (await _state.LoadPendingAsync(profile, path, cancellationToken) is { } pending)
+        {
+            await FinishPullAsync(profile, path, pending, recovering: true, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Moves a pull's verified files into place, deletes the files its snapshot no longer has, saves
+    /// the sync record, then drops the journal. Run again after an interruption it does what is left:
+    /// a temporary already moved is gone, and a file changed since the pull began is kept as the user
+    /// left it (it then shows as a local change) instead of being overwritten.
+    /// </summary>
+    private async Task FinishPullAsync(ProfileKey profile, string path, PendingPull pending, bool recovering, CancellationToken cancellationToken)
+    {
+        var kept = 0;
+        foreach (var file in pending.Files)
+        {
+            if (file.Temporary is null)
+            {
+                if (File.Exists(file.Target) && (!recovering || await HashOfAsync(file.Path, file.Target, cancellationToken) == file.Before))
+                {
+                    File.Delete(file.Target);
+                }
+
+                continue;
+            }
+
+            if (!File.Exists(file.Temporary))
+            {
+                continue;
+            }
+
+            if (recovering && (await HashOfAsync(file.Path, file.Temporary, cancellationToken) != file.Sha256
+                || (File.Exists(file.Target) ? await HashOfAsync(file.Path, file.Target, cancellationToken) : null) != file.Before))
+            {
+                File.Delete(file.Temporary);
+                kept++;
+                continue;
+            }
+
+            AtomicFile.MoveDurably(file.Temporary, file.Target);
+            AfterMove?.Invoke(file.Target);
+        }
+
+        await _state.SaveAsync(pending.Record, cancellationToken);
+        _state.DeletePending(profile, path);
+        if (recovering)
+        {
+            LogFinishedInterruptedPull(logger, profile, pending.Record.Snapshot, kept);
+        }
+    }
+
+    private static async Task<string> HashOfAsync(string profilePath, string fullPath, CancellationToken cancellationToken)
+        => (await new LocalFile(profilePath, fullPath).HashAsync(cancellationToken)).Sha256.ToString();
+
+    private static void DeleteTemporaries(IEnumerable<string?> temporaries)
+    {
+        foreach (var temporary in temporaries.OfType<string>())
+        {
+            File.Delete(temporary);
+        }
     }
 
     private static async Task<byte[]> ReadLocalAsync(HandleCache handles, (string Path, long Offset, int Length) at, ContentHash hash, CancellationToken cancellationToken)
@@ -356,9 +428,10 @@ public sealed partial class ProfileSyncClient(StoreConnection store, ProfileSync
     }
 
     private Task SaveRecordAsync(ProfileKey profile, string path, SnapshotInfo snapshot, ProfileManifest manifest, CancellationToken cancellationToken)
-        => _state.SaveAsync(
-            new SyncRecord(profile.Value, Path.GetFullPath(path), snapshot.Number, snapshot.ManifestHash.ToString(), [.. manifest.Files.Select(f => new SyncedFile(f.Path, f.Length, f.Sha256.ToString()))]),
-            cancellationToken);
+        => _state.SaveAsync(RecordOf(profile, path, snapshot, manifest), cancellationToken);
+
+    private static SyncRecord RecordOf(ProfileKey profile, string path, SnapshotInfo snapshot, ProfileManifest manifest)
+        => new(profile.Value, Path.GetFullPath(path), snapshot.Number, snapshot.ManifestHash.ToString(), [.. manifest.Files.Select(f => new SyncedFile(f.Path, f.Length, f.Sha256.ToString()))]);
 
     /// <summary>Groups items into batches of about <see cref="ProfileSyncOptions.BatchBytes"/>, counting only what crosses the network.</summary>
     private IEnumerable<List<ContentHash>> Batch(IEnumerable<ContentHash> hashes, Func<ContentHash, int> networkBytes)
@@ -415,6 +488,9 @@ public sealed partial class ProfileSyncClient(StoreConnection store, ProfileSync
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pulled {Profile}: snapshot {Snapshot}, {Files} file(s) written, {Chunks} chunk(s) / {Bytes} bytes fetched")]
     private static partial void LogPulled(ILogger logger, ProfileKey profile, int snapshot, int files, int chunks, long bytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Finished the pull of {Profile} snapshot {Snapshot} that an earlier run left half done; {Kept} file(s) changed since were kept as they were")]
+    private static partial void LogFinishedInterruptedPull(ILogger logger, ProfileKey profile, int snapshot, int kept);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Upload of {Profile} begins again: {Reason}")]
     private static partial void LogRestarting(ILogger logger, ProfileKey profile, string reason);

@@ -9,12 +9,32 @@ public sealed class SyncStateStore(string directory)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public async Task<SyncRecord?> LoadAsync(ProfileKey profile, string localPath, CancellationToken cancellationToken)
+    public Task<SyncRecord?> LoadAsync(ProfileKey profile, string localPath, CancellationToken cancellationToken)
+        => ReadAsync<SyncRecord>(PathOf(profile, localPath, ".json"), cancellationToken);
+
+    public Task<PendingPull?> LoadPendingAsync(ProfileKey profile, string localPath, CancellationToken cancellationToken)
+        => ReadAsync<PendingPull>(PathOf(profile, localPath, ".pending.json"), cancellationToken);
+
+    public Task SaveAsync(SyncRecord record, CancellationToken cancellationToken)
+        => WriteAsync(PathOf(ProfileKey.ParseNormalized(record.Profile), record.LocalPath, ".json"), record, cancellationToken);
+
+    public Task SavePendingAsync(PendingPull pending, CancellationToken cancellationToken)
+        => WriteAsync(PathOf(ProfileKey.ParseNormalized(pending.Record.Profile), pending.Record.LocalPath, ".pending.json"), pending, cancellationToken);
+
+    public void DeletePending(ProfileKey profile, string localPath)
+    {
+        var path = PathOf(profile, localPath, ".pending.json");
+        File.Delete(path);
+        AtomicFile.FlushDirectory(Path.GetDirectoryName(path)!);
+    }
+
+    private static async Task<T?> ReadAsync<T>(string path, CancellationToken cancellationToken)
+        where T : class
     {
         try
         {
-            await using var stream = File.OpenRead(PathOf(profile, localPath));
-            return await JsonSerializer.DeserializeAsync<SyncRecord>(stream, Json, cancellationToken);
+            await using var stream = File.OpenRead(path);
+            return await JsonSerializer.DeserializeAsync<T>(stream, Json, cancellationToken);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -22,21 +42,19 @@ public sealed class SyncStateStore(string directory)
         }
         catch (JsonException)
         {
-            // A damaged record only costs the conflict check and the delta base; it must not block a logon.
+            // Both files are replaced atomically; a damaged one (edited by hand) only costs the conflict
+            // check and the delta base, or the roll-forward of an interrupted pull: it must not block a logon.
             return null;
         }
     }
 
-    public Task SaveAsync(SyncRecord record, CancellationToken cancellationToken)
-        => AtomicFile.WriteAsync(
-            PathOf(ProfileKey.ParseNormalized(record.Profile), record.LocalPath),
-            (stream, ct) => new ValueTask(JsonSerializer.SerializeAsync(stream, record, Json, ct)),
-            cancellationToken);
+    private static Task WriteAsync<T>(string path, T value, CancellationToken cancellationToken)
+        => AtomicFile.WriteAsync(path, (stream, ct) => new ValueTask(JsonSerializer.SerializeAsync(stream, value, Json, ct)), cancellationToken);
 
-    private string PathOf(ProfileKey profile, string localPath)
+    private string PathOf(ProfileKey profile, string localPath, string extension)
     {
         var full = Path.GetFullPath(localPath);
         var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(OperatingSystem.IsWindows() ? full.ToUpperInvariant() : full)))[..24];
-        return Path.Combine(directory, profile.StorageName, $"{id}.json");
+        return Path.Combine(directory, profile.StorageName, id + extension);
     }
 }

@@ -25,12 +25,6 @@ public sealed record CampaignOptions
     /// </summary>
     public int? RetainSnapshots { get; init; }
 
-    /// <summary>
-    /// Whether an interrupted pull that left the folder a mix of old and new (each file complete) is a
-    /// violation of (c), rather than a finding noted in the summary (the default).
-    /// </summary>
-    public bool StrictPullAtomicity { get; init; }
-
     /// <summary>Receives one line per step (and the set-up and final checks).</summary>
     public Action<string>? Log { get; init; }
 
@@ -541,10 +535,10 @@ public sealed partial class Campaign : IAsyncDisposable
 
     /// <summary>
     /// (c): whatever stopped a pull, no file under a real name is partial or foreign: each holds its previous
-    /// bytes or its bytes in a pushed version. The folder as a whole should be exactly as before; an
-    /// interruption while the verified files are being renamed into place leaves a mix of old and new
-    /// files instead (each complete): that is reported as a finding (a violation with
-    /// <see cref="CampaignOptions.StrictPullAtomicity"/>), and the workstation's next logon must repair it.
+    /// bytes or its bytes in a pushed version, and the folder is exactly as before, or holds the whole
+    /// pulled version. An interruption while the verified files are being renamed into place may leave a
+    /// mix of old and new files (each complete); the pull's journal must then make the workstation's next
+    /// run finish it: that pull completes without a conflict, the user having changed nothing.
     /// </summary>
     private async Task<string> CheckInterruptedPullAsync(StepContext step, string folder, ProfileContent before, WorkstationModel ws)
     {
@@ -569,55 +563,41 @@ public sealed partial class Campaign : IAsyncDisposable
         if (whole)
         {
             what = $"pull interrupted after its last rename: the folder holds the whole of version {actual.Id}";
+            if (step.Plan?.Operation != CampaignOperation.PullIntoWorkstation)
+            {
+                return what;
+            }
         }
         else
         {
             var replaced = actual.Files.Keys.Where(p => !(before.Files.TryGetValue(p, out var old) && old.AsSpan().SequenceEqual(actual.Files[p]))).ToList();
-            what = $"pull interrupted while renaming: the folder is a mix of old and new files (each complete): {string.Join(", ", replaced)} replaced"
+            what = $"pull interrupted while renaming: the folder was a mix of old and new files (each complete): {string.Join(", ", replaced)} replaced"
                    + (removed.Count > 0 ? $", {string.Join(", ", removed)} deleted" : "") + $", {temporaries.Count} file(s) still temporary";
             _summary.MixedPulls++;
-            if (_options.StrictPullAtomicity)
-            {
-                Violation(step, "(c) an interrupted pull leaves the workstation's files exactly as before", difference);
-            }
         }
 
-        if (step.Plan?.Operation != CampaignOperation.PullIntoWorkstation)
-        {
-            if (!whole)
-            {
-                _summary.Notes.Add($"step {step.Number}: {what}");
-            }
-
-            return what;
-        }
-
-        // The workstation's next logon: a plain pull must complete the interrupted one.
+        // The workstation's next logon: a plain pull into the same folder must finish the interrupted one.
         _summary.AgentRuns++;
         var retry = await ws.Agent.RunAsync("pull", "--user", step.User.Account, "--path", folder);
-        var retried = $"the next pull exited {retry.ExitCode}";
-        if (retry.ExitCode == 3)
-        {
-            retried = "the next pull refused with a conflict (exit 3), as if the user had changed those files; pull --force";
-            _summary.AgentRuns++;
-            retry = await ws.Agent.RunAsync("pull", "--user", step.User.Account, "--path", folder, "--force");
-        }
-
-        if (!whole || retry.ExitCode != 0)
-        {
-            _summary.Notes.Add($"step {step.Number}: {what}; {retried}");
-        }
-
         if (retry.ExitCode != 0)
         {
-            Violation(step, "a pull after an interrupted one completes", $"{difference}\nthe next pull: {retry}");
+            Violation(step, "(c) the next pull finishes an interrupted one, without a conflict", $"{difference}\nthe next pull: {retry}");
         }
 
         var repaired = ProfileContent.Read(folder);
         var snapshot = retry.Json.GetProperty("snapshot");
         var check = CheckPulled(step, snapshot.GetProperty("number").GetInt32(), snapshot.GetProperty("manifestHash").GetString(), repaired);
-        ws.Content = ws.Synced = repaired;
-        return $"{what}; {retried}: {check}";
+        if (step.Plan?.Operation == CampaignOperation.PullIntoWorkstation)
+        {
+            ws.Content = ws.Synced = repaired;
+        }
+
+        if (!whole)
+        {
+            _summary.Notes.Add($"step {step.Number}: {what}; the next pull finished it: {check}");
+        }
+
+        return $"{what}; the next pull: {check}";
     }
 
     private string CheckPushAcknowledged(StepContext step, WorkstationModel ws)

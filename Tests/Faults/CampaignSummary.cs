@@ -69,7 +69,7 @@ public sealed class CampaignSummary(int seed, int injections)
         text.AppendLine(CultureInfo.InvariantCulture, $"- operations: {Join(ByOperation)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- agent outcomes: {Join(Outcomes)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- snapshots acknowledged: {Acknowledged}; committed but unacknowledged (found later): {CommittedUnacknowledged}; acknowledged as already committed (an earlier answer was lost): {AlreadyCommitted}; conflicts: {Conflicts}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- interrupted pulls that left a mix of old and new files: {MixedPulls}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- interrupted pulls that left a mix of old and new files, each finished by the next pull: {MixedPulls}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- silo starts: {SiloStarts}; agent runs: {AgentRuns}");
         foreach (var note in Notes)
         {

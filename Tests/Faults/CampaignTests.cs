@@ -25,7 +25,6 @@ public sealed class CampaignTests(ITestOutputHelper output)
             Seed = Setting("PROFILES_CAMPAIGN_SEED") ?? ShortSeed,
             Injections = Setting("PROFILES_CAMPAIGN_INJECTIONS") ?? ShortInjections,
             RetainSnapshots = Setting("PROFILES_CAMPAIGN_RETAIN"),
-            StrictPullAtomicity = Setting("PROFILES_CAMPAIGN_STRICT_PULL") is 1,
             SummaryPath = Environment.GetEnvironmentVariable("PROFILES_CAMPAIGN_SUMMARY") is { Length: > 0 } path ? path : null,
             Log = Logger(),
         };
