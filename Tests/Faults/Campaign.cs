@@ -18,6 +18,8 @@ public sealed record CampaignOptions
 
     public int Users { get; init; } = 3;
 
+    public CampaignStorage Storage { get; init; } = CampaignStorage.Local;
+
     /// <summary>
     /// When set, the silo keeps only this many newest snapshots (and no age window), so garbage
     /// collection runs during the campaign and older snapshots may leave history. Null: the silo's
@@ -74,6 +76,8 @@ public sealed partial class Campaign : IAsyncDisposable
     private readonly List<string> _recent = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private ProxiedSilo? _store;
+    private AzuriteProcess? _azurite;
+    private int _storageRestarts;
     private AgentRunner _checker = null!;
     private Calibration _calibration = null!;
     private int _freshFolders;
@@ -81,7 +85,7 @@ public sealed partial class Campaign : IAsyncDisposable
     private Campaign(CampaignOptions options)
     {
         _options = options;
-        _summary = new CampaignSummary(options.Seed, options.Injections);
+        _summary = new CampaignSummary(options.Seed, options.Injections, options.Storage);
     }
 
     private ProxiedSilo Store => _store ?? throw new InvalidOperationException("The silo has not started.");
@@ -120,6 +124,11 @@ public sealed partial class Campaign : IAsyncDisposable
             await _store.DisposeAsync();
         }
 
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+        }
+
         _root.Dispose();
     }
 
@@ -132,9 +141,16 @@ public sealed partial class Campaign : IAsyncDisposable
         var stepSeeds = Enumerable.Range(0, _options.Injections).Select(_ => master.Next()).ToArray();
 
         string[] siloArgs = _options.RetainSnapshots is { } retain ? [$"--Store:RetainSnapshots={retain}", "--Store:RetainFor=00:00:00"] : [];
+        if (_options.Storage == CampaignStorage.Azure)
+        {
+            // Stable ports: a storage restart brings Azurite back on the same ones, under the running silo.
+            _azurite = await AzuriteProcess.StartAsync(_root.Combine("azurite"), ProxiedSilo.StablePort(), ProxiedSilo.StablePort(), ProxiedSilo.StablePort());
+            siloArgs = [.. siloArgs, "--storage", "azure", "--azure-connection-string", _azurite.ConnectionString];
+        }
+
         _store = await ProxiedSilo.StartAsync(_root.Combine("silo-data"), siloArgs);
         _checker = new AgentRunner(_root.Combine("checker-state"), Store.Gateway);
-        Say($"campaign seed {_options.Seed}, {_options.Injections} injection(s), {_options.Users} user(s); silo behind {Store.Proxy.Endpoint}{(siloArgs.Length > 0 ? $" ({string.Join(' ', siloArgs)})" : "")}");
+        Say($"campaign seed {_options.Seed}, {_options.Injections} injection(s), {_options.Users} user(s), {_options.Storage} storage; silo behind {Store.Proxy.Endpoint}{(_options.RetainSnapshots is { } kept ? $", {kept} snapshot(s) retained" : "")}");
         await SetUpAsync(userSeeds);
 
         for (var step = 1; step <= _options.Injections; step++)
@@ -415,7 +431,7 @@ public sealed partial class Campaign : IAsyncDisposable
         var ws = user.Workstations[plan.Workstation];
         var scenario = plan.Describe(user.Account);
         SummaryCount(plan);
-        var startsBefore = Store.Starts;
+        var startsBefore = Store.Starts + _storageRestarts;
 
         string folder;
         ProfileContent before;
@@ -509,7 +525,7 @@ public sealed partial class Campaign : IAsyncDisposable
         }
 
         // (d) and (b) after every step: status and history of this user, and of every user after a silo restart.
-        var restarted = Store.Starts != startsBefore;
+        var restarted = Store.Starts + _storageRestarts != startsBefore;
         await CheckStoreAsync(step, restarted ? _users : [user], pulledCurrent);
         if (retentionDropped)
         {
@@ -813,6 +829,15 @@ public sealed partial class Campaign : IAsyncDisposable
                 await Store.KillAsync();
                 await Store.StartAgainAsync();
                 return (landed, landed ? null : "silo killed after the agent exited");
+            case FaultKind.StorageRestart when _azurite is not null:
+                if (!landed)
+                {
+                    await exited;
+                }
+
+                _azurite = await _azurite.RestartAsync();
+                _storageRestarts++;
+                return (landed, landed ? "Azurite restarted under the running silo" : "Azurite restarted after the agent exited");
             default:
                 if (!landed)
                 {

@@ -4,9 +4,11 @@ using System.Text;
 namespace Orleans.Profiles.Tests.Faults;
 
 /// <summary>What a campaign did: its injections by kind, how they ended, and any violation.</summary>
-public sealed class CampaignSummary(int seed, int injections)
+public sealed class CampaignSummary(int seed, int injections, CampaignStorage storage)
 {
     public int Seed { get; } = seed;
+
+    public CampaignStorage Storage { get; } = storage;
 
     /// <summary>Injections asked for.</summary>
     public int Injections { get; } = injections;
@@ -55,7 +57,7 @@ public sealed class CampaignSummary(int seed, int injections)
     public string ToMarkdown()
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Fault campaign: seed {Seed}, {Steps} of {Injections} injection(s), {Duration.TotalSeconds:0} s, {(Violations.Count == 0 ? "no violation" : $"{Violations.Count} violation(s)")}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Fault campaign: seed {Seed}, {Storage} storage, {Steps} of {Injections} injection(s), {Duration.TotalSeconds:0} s, {(Violations.Count == 0 ? "no violation" : $"{Violations.Count} violation(s)")}");
         text.AppendLine();
         text.AppendLine("| injection | count | landed while the agent ran |");
         text.AppendLine("| --- | ---: | ---: |");
