@@ -70,6 +70,8 @@ public sealed class AgentRun
         StoreUnavailableException => (ExitCodes.StoreUnavailable, ex.Message),
         SnapshotVerificationException => (ExitCodes.VerificationFailed, ex.Message),
         ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException => (ExitCodes.BadInput, ex.Message),
+        // Store calls fail as StoreUnavailableException after their retries: an I/O error that gets here is this machine's disk.
+        IOException => (ExitCodes.Failure, $"a local file could not be read or written: {ex.Message}"),
         _ when StoreConnection.IsTransient(ex) => (ExitCodes.StoreUnavailable, $"the profile store is unavailable: {ex.Message}"),
         _ => (ExitCodes.Failure, $"{ex.GetType().Name}: {ex.Message}"),
     };

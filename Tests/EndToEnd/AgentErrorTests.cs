@@ -33,6 +33,26 @@ public sealed class AgentErrorTests(SiloFixture fixture)
     }
 
     [Fact]
+    public async Task A_local_file_that_cannot_be_replaced_is_a_local_failure_and_the_next_pull_finishes_the_job()
+    {
+        using var ws1 = new Workstation("ws1", fixture.Silo.Gateway);
+        using var ws2 = new Workstation("ws2", fixture.Silo.Gateway);
+        ws1.Write("NTUSER.DAT", TestData.HiveLike(8, seed: 410));
+        ws1.Write(@"AppData\Roaming\a.txt", TestData.RandomBytes(100, seed: 411));
+        await ws1.Agent.SucceedAsync("push", "--user", @"contoso\kim", "--path", ws1.Profile);
+        // A folder where the hive goes: the rename of the verified file over it fails on this machine, not in the store.
+        Directory.CreateDirectory(ws2.PathOf("NTUSER.DAT"));
+
+        var failed = await ws2.Agent.RunAsync("pull", "--user", @"contoso\kim", "--path", ws2.Profile);
+
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Contains("a local file could not be read or written", failed.StandardError, StringComparison.Ordinal);
+        Directory.Delete(ws2.PathOf("NTUSER.DAT"));
+        await ws2.Agent.SucceedAsync("pull", "--user", @"contoso\kim", "--path", ws2.Profile);
+        ProfileAssert.SameFiles(ws1.Snapshot(), ws2.Snapshot());
+    }
+
+    [Fact]
     public async Task An_unreachable_store_is_reported_after_the_retries()
     {
         using var ws = new Workstation("ws", $"127.0.0.1:{Programs.FreePort()}");
