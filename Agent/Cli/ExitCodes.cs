@@ -5,7 +5,7 @@ public static class ExitCodes
 {
     public const int Success = 0;
 
-    /// <summary>An unexpected failure; the message says what.</summary>
+    /// <summary>A failure on this machine (a local file that cannot be read or written) or an unexpected one; the message says what.</summary>
     public const int Failure = 1;
 
     /// <summary>The request was wrong (account name, path, option, snapshot number); retrying it unchanged cannot help.</summary>
