@@ -212,18 +212,27 @@ public sealed partial class ProfileSyncClient(StoreConnection store, ProfileSync
         var (fetchedChunks, fetchedBytes, built) = await WriteFilesAsync(profile, manifest, toWrite, localIndex, progress, cancellationToken);
         PendingFile[] replaced = [.. built.Select(b => new PendingFile(b.File.Path, b.Target, b.Temporary, b.File.Sha256.ToString(), before.GetValueOrDefault(b.Target)))];
         var pending = new PendingPull(RecordOf(profile, path, snapshot.Info, manifest), [.. replaced, .. toDelete]);
-        try
+        if (pending.Files.Count == 0)
         {
-            await _state.SavePendingAsync(pending, cancellationToken);
+            // Nothing to move or delete (the usual logon on the same machine): no journal, no extra fsyncs.
+            await _state.SaveAsync(pending.Record, cancellationToken);
         }
-        catch
+        else
         {
-            DeleteTemporaries(replaced.Select(r => r.Temporary));
-            throw;
+            try
+            {
+                await _state.SavePendingAsync(pending, cancellationToken);
+            }
+            catch
+            {
+                DeleteTemporaries(replaced.Select(r => r.Temporary));
+                throw;
+            }
+
+            // From here on the journal finishes the pull if this run does not: a cut between two renames never leaves two snapshots mixed.
+            await FinishPullAsync(profile, path, pending, recovering: false, cancellationToken);
         }
 
-        // From here on the journal finishes the pull if this run does not: a cut between two renames never leaves two snapshots mixed.
-        await FinishPullAsync(profile, path, pending, recovering: false, cancellationToken);
         LogPulled(logger, profile, snapshot.Info.Number, toWrite.Count, fetchedChunks, fetchedBytes);
         return new PullResult(profile.Value, snapshot.Info, manifest.Files.Length, toWrite.Count, toDelete.Count, manifest.TotalBytes, fetchedChunks, fetchedBytes, time.GetElapsedTime(started));
     }

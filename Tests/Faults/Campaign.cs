@@ -376,7 +376,12 @@ public sealed partial class Campaign : IAsyncDisposable
                 duration = TimeSpan.FromSeconds(new[] { 0.5, 1, 2.5 }[random.Next(3)]);
                 break;
             case FaultKind.AgentKill:
-                if (random.NextDouble() < 0.5)
+                if (!push && random.NextDouble() < 0.25)
+                {
+                    // Between two renames of verified files (or just after the last): what the pull's journal is for.
+                    trigger = FaultTrigger.PullJournal;
+                }
+                else if (random.NextDouble() < 0.5)
                 {
                     trigger = FaultTrigger.FirstProgressLine;
                     if (random.NextDouble() < 0.6)
@@ -755,6 +760,9 @@ public sealed partial class Campaign : IAsyncDisposable
                 var newest = user.NewestSeen;
                 trigger = NewSiloLine(l => l.Contains($"Profile {user.Account}: snapshot", StringComparison.Ordinal) && CommittedNumber(l) > newest, "the commit's line");
                 break;
+            case FaultTrigger.PullJournal:
+                trigger = FileAppearsAsync(runner.StateDirectory, "*.pending.json", stepEnd.Token);
+                break;
             default:
                 trigger = Task.CompletedTask; // set once the agent runs
                 break;
@@ -852,6 +860,18 @@ public sealed partial class Campaign : IAsyncDisposable
 
                 return (landed, landed ? $"silo stopped (exit {stopped}) and restarted" : $"silo stopped (exit {stopped}) and restarted after the agent exited");
         }
+    }
+
+    /// <summary>Completes when a file matching <paramref name="pattern"/> is created (or renamed into place) under <paramref name="folder"/>.</summary>
+    private static async Task FileAppearsAsync(string folder, string pattern, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(folder);
+        var appeared = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watcher = new FileSystemWatcher(folder, pattern) { IncludeSubdirectories = true };
+        watcher.Created += (_, _) => appeared.TrySetResult();
+        watcher.Renamed += (_, e) => appeared.TrySetResult();
+        watcher.EnableRaisingEvents = true;
+        await appeared.Task.WaitAsync(cancellationToken);
     }
 
     private static async Task<bool> Fired(Task trigger)

@@ -55,6 +55,9 @@ public enum FaultTrigger
 
     /// <summary>When the silo logs the commit: the acknowledgement may not reach the agent.</summary>
     CommitLogged,
+
+    /// <summary>When a pull's journal appears in the agent's state folder: every file is verified and the renames begin.</summary>
+    PullJournal,
 }
 
 /// <summary>One injected fault.</summary>
@@ -76,6 +79,7 @@ public sealed record FaultPlan(FaultKind Kind, FaultTrigger Trigger, ProxyDirect
             FaultTrigger.SessionBegun => "when the silo logs the upload session",
             FaultTrigger.LastBatch => $"after {Offset} bytes to the server (about the end of the last batch)",
             FaultTrigger.CommitLogged => "when the silo logs the commit",
+            FaultTrigger.PullJournal => "when the pull writes its journal (renames begin)",
             _ => Trigger.ToString(),
         };
         var what = Kind switch
