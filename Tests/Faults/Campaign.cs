@@ -90,6 +90,9 @@ public sealed partial class Campaign : IAsyncDisposable
 
     private ProxiedSilo Store => _store ?? throw new InvalidOperationException("The silo has not started.");
 
+    /// <summary>Silo starts and Azurite restarts so far: when it moves, every user's history is checked.</summary>
+    private int Restarts => Store.Starts + _storageRestarts;
+
     /// <summary>Runs (or replays) the campaign of <paramref name="seed"/> for <paramref name="injections"/> steps.</summary>
     public static Task<CampaignSummary> Run(int seed, int injections) => RunAsync(new CampaignOptions { Seed = seed, Injections = injections });
 
@@ -436,7 +439,7 @@ public sealed partial class Campaign : IAsyncDisposable
         var ws = user.Workstations[plan.Workstation];
         var scenario = plan.Describe(user.Account);
         SummaryCount(plan);
-        var startsBefore = Store.Starts + _storageRestarts;
+        var restartsBefore = Restarts;
 
         string folder;
         ProfileContent before;
@@ -530,7 +533,7 @@ public sealed partial class Campaign : IAsyncDisposable
         }
 
         // (d) and (b) after every step: status and history of this user, and of every user after a silo restart.
-        var restarted = Store.Starts + _storageRestarts != startsBefore;
+        var restarted = Restarts != restartsBefore;
         await CheckStoreAsync(step, restarted ? _users : [user], pulledCurrent);
         if (retentionDropped)
         {
