@@ -14,7 +14,7 @@ public static class ExitCodes
     /// <summary>A pull stopped because local files changed since the last sync were never pushed.</summary>
     public const int Conflict = 3;
 
-    /// <summary>No gateway answered after every retry; nothing was changed.</summary>
+    /// <summary>No gateway answered, or the silos' storage failed, after every retry; the current snapshot is unchanged.</summary>
     public const int StoreUnavailable = 4;
 
     /// <summary>Data read from the store did not match its hashes; no local file was replaced.</summary>

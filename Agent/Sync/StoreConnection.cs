@@ -33,7 +33,9 @@ public sealed partial class StoreConnection(ProfileSyncOptions options, ILoggerF
                 await ResetAsync();
                 if (attempt >= options.MaxAttempts)
                 {
-                    throw new StoreUnavailableException($"The profile store did not answer after {attempt} attempts ({Describe(ex)}).", ex);
+                    throw new StoreUnavailableException(StorageFault(ex) is { } storage
+                        ? $"{storage.Message} Gave up after {attempt} attempts."
+                        : $"The profile store did not answer after {attempt} attempts ({Describe(ex)}).", ex);
                 }
 
                 LogRetrying(_logger, attempt, options.MaxAttempts, backoff, Describe(ex));
@@ -129,9 +131,10 @@ public sealed partial class StoreConnection(ProfileSyncOptions options, ILoggerF
         host.Dispose();
     }
 
-    /// <summary>Failures of the network or of a silo, not of the request: worth retrying elsewhere or later.</summary>
+    /// <summary>Failures of the network, of a silo or of its storage, not of the request: worth retrying elsewhere or later.</summary>
     public static bool IsTransient(Exception ex) => ex switch
     {
+        StorageUnavailableException => true,
         ProfileStoreException => false,
         SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException or OrleansLifecycleCanceledException => true,
         TimeoutException or SocketException or IOException => true,
@@ -140,7 +143,16 @@ public sealed partial class StoreConnection(ProfileSyncOptions options, ILoggerF
         _ => false,
     };
 
-    private static string Describe(Exception ex) => $"{ex.GetType().Name}: {ex.Message.Split('\n')[0].Trim()}";
+    private static string Describe(Exception ex) => StorageFault(ex)?.Message ?? $"{ex.GetType().Name}: {ex.Message.Split('\n')[0].Trim()}";
+
+    /// <summary>The silo's own report that its storage failed, inside the wrappers Orleans adds (a state read fails as "Error from storage provider").</summary>
+    private static StorageUnavailableException? StorageFault(Exception? ex) => ex switch
+    {
+        null => null,
+        StorageUnavailableException storage => storage,
+        AggregateException { InnerExceptions: [var single] } => StorageFault(single),
+        _ => StorageFault(ex.InnerException),
+    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Store call failed (attempt {Attempt} of {MaxAttempts}), retrying in {Backoff}: {Reason}")]
     private static partial void LogRetrying(ILogger logger, int attempt, int maxAttempts, TimeSpan backoff, string reason);

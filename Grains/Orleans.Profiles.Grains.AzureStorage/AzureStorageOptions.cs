@@ -1,3 +1,6 @@
+using Azure.Core;
+using Azure.Storage.Blobs;
+
 namespace Orleans.Profiles.AzureStorage;
 
 /// <summary>The azure storage mode (configuration section <c>Storage:Azure</c>).</summary>
@@ -6,6 +9,9 @@ public sealed class AzureStorageOptions
     public const string DefaultContainer = "orleans-profiles";
     public const string DefaultStateContainer = "orleans-profiles-state";
     public const string DefaultClusteringTable = "OrleansProfilesSilos";
+    public const int DefaultMaxRetries = 3;
+    public static readonly TimeSpan DefaultRetryDelay = TimeSpan.FromMilliseconds(200);
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>The storage account's connection string; a secret, never logged.</summary>
     public string? ConnectionString { get; set; }
@@ -18,4 +24,29 @@ public sealed class AzureStorageOptions
 
     /// <summary>The table silos use for membership.</summary>
     public string ClusteringTable { get; set; } = DefaultClusteringTable;
+
+    /// <summary>
+    /// Retries of a failed blob request. An agent waits for each call (15 s by default), so the silo gives up
+    /// well before that and answers "storage unavailable"; the agent then retries the whole call, which is
+    /// idempotent. (The SDK's defaults would keep a caller waiting about half a minute on a refused connection.)
+    /// </summary>
+    public int MaxRetries { get; set; } = DefaultMaxRetries;
+
+    /// <summary>The wait before the first retry; it doubles with each retry, up to ten times this.</summary>
+    public TimeSpan RetryDelay { get; set; } = DefaultRetryDelay;
+
+    /// <summary>How long one try of a blob request (at most one chunk batch, about 1 MiB) may take.</summary>
+    public TimeSpan RequestTimeout { get; set; } = DefaultRequestTimeout;
+
+    /// <summary>A blob service client with this mode's retry policy.</summary>
+    public BlobServiceClient CreateBlobServiceClient()
+    {
+        var client = new BlobClientOptions();
+        client.Retry.Mode = RetryMode.Exponential;
+        client.Retry.MaxRetries = MaxRetries;
+        client.Retry.Delay = RetryDelay;
+        client.Retry.MaxDelay = RetryDelay * 10;
+        client.Retry.NetworkTimeout = RequestTimeout;
+        return new BlobServiceClient(ConnectionString, client);
+    }
 }

@@ -17,6 +17,11 @@ public sealed class AzureStorageOptionsValidator : IValidateOptions<AzureStorage
             failures.Add("Storage:Azure:Container, StateContainer and ClusteringTable must not be empty.");
         }
 
+        if (options.MaxRetries is < 0 or > 10 || options.RetryDelay <= TimeSpan.Zero || options.RequestTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"Storage:Azure:MaxRetries must be 0 to 10 (not {options.MaxRetries}), RetryDelay and RequestTimeout positive (not {options.RetryDelay} and {options.RequestTimeout}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -7,7 +7,7 @@ namespace Orleans.Profiles.AzureStorage;
 public sealed class ProfileBlobContainer(IOptions<AzureStorageOptions> options)
 {
     private readonly Lock _lock = new();
-    private readonly BlobContainerClient _client = new BlobServiceClient(options.Value.ConnectionString).GetBlobContainerClient(options.Value.Container);
+    private readonly BlobContainerClient _client = options.Value.CreateBlobServiceClient().GetBlobContainerClient(options.Value.Container);
     private Task? _created;
 
     /// <summary>

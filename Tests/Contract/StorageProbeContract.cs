@@ -20,7 +20,7 @@ public abstract class StorageProbeContract
 
     /// <summary>
     /// How long the first probe after storage came back may take: a store may finish a retry it began
-    /// while storage was gone (the Azure SDK backs off for up to 25 s in all) before it answers.
+    /// while storage was gone before it answers.
     /// </summary>
     private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(30);
 

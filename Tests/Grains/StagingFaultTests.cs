@@ -5,7 +5,7 @@ using Orleans.Profiles.Tests.Support;
 
 namespace Orleans.Profiles.Tests.Grains;
 
-/// <summary>A staging write that fails halfway (a full disk) costs a retry, never the session.</summary>
+/// <summary>A staging write that fails halfway (a full disk) is reported as storage unavailable and costs a retry, never the session.</summary>
 public sealed class StagingFaultTests : IAsyncLifetime
 {
     private readonly TempDirectory _data = new("staging-faults");
@@ -44,7 +44,10 @@ public sealed class StagingFaultTests : IAsyncLifetime
         await upload.PutChunks(request.SessionId, batches[0]);
 
         Cluster.SiloService<IPackStore>().As<TearingPackStore>().TearNextStage();
-        await Assert.ThrowsAnyAsync<IOException>(() => upload.PutChunks(request.SessionId, batches[1]));
+        // The caller learns the kind of failure, not the silo's paths; it is retryable.
+        var failed = await Assert.ThrowsAsync<StorageUnavailableException>(() => upload.PutChunks(request.SessionId, batches[1]));
+        Assert.Equal("the silo could not read or write its data folder", failed.Reason);
+        Assert.False(failed.IsBadInput);
 
         // The agent retries the batch, then goes on.
         Assert.Equal(batches[2].Length, await upload.PutChunks(request.SessionId, batches[1]));

@@ -66,6 +66,7 @@ public sealed class ExceptionSerializationTests
         ["invalid profile key"] = (new InvalidProfileKeyException("CONTOSO\\Alice", "not normalised"), ["Account", "Reason"]),
         ["request limit"] = (new RequestLimitException("the batch size in bytes", 9_000_000_000, 8_388_608), ["Limit", "Value", "Maximum"]),
         ["snapshot not found"] = (new SnapshotNotFoundException("contoso\\alice", 42), ["Profile", "Snapshot"]),
+        ["storage unavailable"] = (new StorageUnavailableException("Azure Storage answered 503 ServerBusy"), ["Reason"]),
         ["upload incomplete"] = (new UploadIncompleteException(SomeSession, 17), ["SessionId", "MissingChunks"]),
         ["upload session not found"] = (new UploadSessionNotFoundException(SomeSession), ["SessionId"]),
     };

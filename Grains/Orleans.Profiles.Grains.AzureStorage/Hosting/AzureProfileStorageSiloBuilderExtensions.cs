@@ -27,11 +27,13 @@ public static class AzureProfileStorageSiloBuilderExtensions
         builder.Services.AddSingleton<IPackStore, AzurePackStore>();
         builder.Services.AddSingleton<IManifestStore, AzureManifestStore>();
         builder.Services.AddSingleton<IStorageProbe, AzureStorageProbe>();
+        builder.Services.AddSingleton<IStorageFaults, AzureStorageFaults>();
         builder.AddAzureBlobGrainStorage(ProfileStorageNames.GrainState, o =>
         {
-            o.BlobServiceClient = new BlobServiceClient(options.ConnectionString);
+            o.BlobServiceClient = options.CreateBlobServiceClient();
             o.ContainerName = options.StateContainer;
         });
+        builder.TranslateGrainStorageFaults(ProfileStorageNames.GrainState);
         builder.UseAzureStorageClustering(o =>
         {
             o.TableServiceClient = new TableServiceClient(options.ConnectionString);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Profiles;
 using Orleans.Profiles.Local;
@@ -31,6 +32,9 @@ public static class ProfileStoreSiloBuilderExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProfileAuthenticationOptions>, ProfileAuthenticationOptionsValidator>());
         builder.Services.TryAddSingleton<ProfileTokenValidator>();
         builder.AddIncomingGrainCallFilter<ProfileAuthorizationFilter>();
+
+        // Inside authorisation: a storage failure reaches the caller typed and retryable (the storage mode says what one is).
+        builder.AddIncomingGrainCallFilter<StorageFaultFilter>();
         return builder;
     }
 
@@ -54,8 +58,30 @@ public static class ProfileStoreSiloBuilderExtensions
         builder.Services.AddSingleton<IPackStore, LocalPackStore>();
         builder.Services.AddSingleton<IManifestStore, LocalManifestStore>();
         builder.Services.AddSingleton<IStorageProbe, LocalStorageProbe>();
+        builder.Services.AddSingleton<IStorageFaults, LocalStorageFaults>();
         builder.Services.AddGrainStorage(ProfileStorageNames.GrainState, static (services, name) =>
             (IGrainStorage)ActivatorUtilities.CreateInstance<LocalFileGrainStorage>(services, name));
+        return builder.TranslateGrainStorageFaults(ProfileStorageNames.GrainState);
+    }
+
+    /// <summary>
+    /// Wraps the grain storage registered as <paramref name="name"/> in a <see cref="FaultTranslatingGrainStorage"/>;
+    /// call it after registering that storage, with the mode's <see cref="IStorageFaults"/> registered.
+    /// </summary>
+    public static ISiloBuilder TranslateGrainStorageFaults(this ISiloBuilder builder, string name)
+    {
+        var services = builder.Services;
+        var index = services.Select((d, i) => (d, i)).Last(x => x.d.ServiceType == typeof(IGrainStorage) && x.d.IsKeyedService && Equals(x.d.ServiceKey, name)).i;
+        var inner = services[index];
+        services[index] = ServiceDescriptor.KeyedSingleton<IGrainStorage>(name, (sp, key) => new FaultTranslatingGrainStorage(
+            inner switch
+            {
+                { KeyedImplementationFactory: { } factory } => (IGrainStorage)factory(sp, key),
+                { KeyedImplementationInstance: IGrainStorage instance } => instance,
+                _ => (IGrainStorage)ActivatorUtilities.CreateInstance(sp, inner.KeyedImplementationType!),
+            },
+            sp.GetRequiredService<IStorageFaults>(),
+            sp.GetRequiredService<ILogger<FaultTranslatingGrainStorage>>()));
         return builder;
     }
 }

@@ -1,0 +1,16 @@
+using Azure;
+using Orleans.Profiles.Storage;
+
+namespace Orleans.Profiles.AzureStorage;
+
+/// <summary>Azure Storage fails as <see cref="RequestFailedException"/>: an error status, or status 0 when it did not answer at all.</summary>
+public sealed class AzureStorageFaults : IStorageFaults
+{
+    // The SDK's message lists the request's URI and headers: the caller gets the status, the silo's log the rest.
+    public string? Describe(Exception exception) => StorageFaults.Find(exception, static e => e is RequestFailedException) switch
+    {
+        RequestFailedException { Status: 0 } => "Azure Storage did not answer",
+        RequestFailedException failed => $"Azure Storage answered {failed.Status} {failed.ErrorCode}".TrimEnd(),
+        _ => null,
+    };
+}

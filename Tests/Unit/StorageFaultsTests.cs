@@ -1,0 +1,47 @@
+using Azure;
+using Orleans.Profiles.AzureStorage;
+using Orleans.Profiles.Local;
+using Orleans.Runtime;
+
+namespace Orleans.Profiles.Tests.Unit;
+
+/// <summary>What a caller is told when storage fails: the kind of failure, never the SDK's message with its URIs and paths.</summary>
+public sealed class StorageFaultsTests
+{
+    private static readonly RequestFailedException Refused = new("Connection refused (127.0.0.1:10000) http://127.0.0.1:10000/devstoreaccount1/x");
+    private static readonly RequestFailedException Busy = new(503, "The server is busy. RequestId:1 https://account.blob.core.windows.net/c/b", "ServerBusy", null);
+
+    public static TheoryData<Exception, string?> Azure => new()
+    {
+        { Refused, "Azure Storage did not answer" },
+        { Busy, "Azure Storage answered 503 ServerBusy" },
+        { new AggregateException("Retry failed after 4 tries.", Busy, Busy, Busy, Busy), "Azure Storage answered 503 ServerBusy" },
+        { new OrleansException("Error from storage provider", new AggregateException(Refused)), "Azure Storage did not answer" },
+        { new AggregateException(new TimeoutException(), Busy), "Azure Storage answered 503 ServerBusy" },
+        { new InvalidOperationException("Sequence contains no elements"), null },
+        { new IOException("disk full"), null },
+    };
+
+    public static TheoryData<Exception, string?> Local => new()
+    {
+        { new IOException("No space left on device : '/var/lib/profiles/packs/x.pack'"), "the silo could not read or write its data folder" },
+        { new OrleansException("Error from storage provider", new DirectoryNotFoundException("/var/lib/profiles")), "the silo could not read or write its data folder" },
+        { new UnauthorizedAccessException("Access to the path '/var/lib/profiles' is denied."), "the silo may not read or write its data folder" },
+        { new ArgumentException("bad"), null },
+        { Busy, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Azure))]
+    public void Azure_mode_reports_request_failures_by_status_only(Exception error, string? reason)
+    {
+        Assert.Equal(reason, new AzureStorageFaults().Describe(error));
+    }
+
+    [Theory]
+    [MemberData(nameof(Local))]
+    public void Local_mode_reports_file_system_failures_without_paths(Exception error, string? reason)
+    {
+        Assert.Equal(reason, new LocalStorageFaults().Describe(error));
+    }
+}
