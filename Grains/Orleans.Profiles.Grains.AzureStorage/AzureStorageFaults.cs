@@ -3,14 +3,19 @@ using Orleans.Profiles.Storage;
 
 namespace Orleans.Profiles.AzureStorage;
 
-/// <summary>Azure Storage fails as <see cref="RequestFailedException"/>: an error status, or status 0 when it did not answer at all.</summary>
+/// <summary>
+/// Azure Storage fails as <see cref="RequestFailedException"/> (an error status, or status 0 when the connection
+/// failed), or as a cancellation when a try outlived <see cref="AzureStorageOptions.RequestTimeout"/>: profile
+/// grain calls carry no cancellation of their own, so under one a cancellation is always that timeout.
+/// </summary>
 public sealed class AzureStorageFaults : IStorageFaults
 {
     // The SDK's message lists the request's URI and headers: the caller gets the status, the silo's log the rest.
-    public string? Describe(Exception exception) => StorageFaults.Find(exception, static e => e is RequestFailedException) switch
+    public string? Describe(Exception exception) => StorageFaults.Find(exception, static e => e is RequestFailedException or OperationCanceledException) switch
     {
         RequestFailedException { Status: 0 } => "Azure Storage did not answer",
         RequestFailedException failed => $"Azure Storage answered {failed.Status} {failed.ErrorCode}".TrimEnd(),
+        OperationCanceledException => "Azure Storage did not answer in time",
         _ => null,
     };
 }

@@ -11,7 +11,7 @@ public sealed class AzureStorageOptions
     public const string DefaultClusteringTable = "OrleansProfilesSilos";
     public const int DefaultMaxRetries = 3;
     public static readonly TimeSpan DefaultRetryDelay = TimeSpan.FromMilliseconds(200);
-    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary>The storage account's connection string; a secret, never logged.</summary>
     public string? ConnectionString { get; set; }
@@ -27,15 +27,20 @@ public sealed class AzureStorageOptions
 
     /// <summary>
     /// Retries of a failed blob request. An agent waits for each call (15 s by default), so the silo gives up
-    /// well before that and answers "storage unavailable"; the agent then retries the whole call, which is
-    /// idempotent. (The SDK's defaults would keep a caller waiting about half a minute on a refused connection.)
+    /// before that and answers "storage unavailable"; the agent then retries the whole call, which is
+    /// idempotent. (The SDK's defaults would keep a caller waiting about 25 s on a refused connection, and
+    /// minutes on storage that hangs.)
     /// </summary>
     public int MaxRetries { get; set; } = DefaultMaxRetries;
 
     /// <summary>The wait before the first retry; it doubles with each retry, up to ten times this.</summary>
     public TimeSpan RetryDelay { get; set; } = DefaultRetryDelay;
 
-    /// <summary>How long one try of a blob request (at most one chunk batch, about 1 MiB) may take.</summary>
+    /// <summary>
+    /// How long one try of a blob request (at most one chunk batch, 1 MiB from an agent) may take: with the
+    /// retries, a silo whose storage hangs still answers within an agent's timeout. Raise it for silos that
+    /// reach their storage account over a link slower than about 3 Mbit/s.
+    /// </summary>
     public TimeSpan RequestTimeout { get; set; } = DefaultRequestTimeout;
 
     /// <summary>A blob service client with this mode's retry policy.</summary>

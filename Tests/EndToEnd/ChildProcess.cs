@@ -144,6 +144,12 @@ public sealed partial class ChildProcess : IAsyncDisposable
         return await WaitForExitAsync();
     }
 
+    /// <summary>SIGSTOP: the process keeps its sockets open but answers nothing, like a hung server.</summary>
+    public void Pause() => _ = SendSignal(_process.Id, 19);
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    public void Resume() => _ = SendSignal(_process.Id, 18);
+
     public async ValueTask DisposeAsync()
     {
         if (_disposed)

@@ -42,4 +42,33 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
         ProfileAssert.SameFiles(version2, ws2.Snapshot());
         await ws2.Agent.SucceedAsync("status", "--user", @"contoso\walt");
     }
+
+    [Fact]
+    public async Task With_storage_hanging_the_agent_gives_up_and_once_storage_answers_again_a_push_commits()
+    {
+        await using var cluster = await SiloCluster.StartAsync(silos: 1);
+        using var ws1 = new Workstation("ws1", cluster.Gateways);
+        using var ws2 = new Workstation("ws2", cluster.Gateways);
+        ws1.Write("NTUSER.DAT", TestData.HiveLike(16, seed: 1110));
+        await ws1.Agent.SucceedAsync("push", "--user", @"contoso\xena", "--path", ws1.Profile);
+
+        // Azurite stopped, not killed: connections stay open and requests get no answer.
+        cluster.Azurite.Process.Pause();
+        ws1.Write("NTUSER.DAT", TestData.ChangePages(ws1.Read("NTUSER.DAT"), [5], seed: 1111));
+        var version2 = ws1.Snapshot();
+        var clock = Stopwatch.StartNew();
+        var push = await ws1.Agent.RunAsync("push", "--user", @"contoso\xena", "--path", ws1.Profile, "--retries", "2");
+        output.WriteLine($"push with storage hanging: exit {push.ExitCode} after {clock.Elapsed.TotalSeconds:0.0} s (2 attempts)");
+        Assert.True(push.ExitCode == 4, $"{push}");
+        // The silo gives up on storage before the agent gives up on the silo (15 s), so the agent says why.
+        Assert.True(push.StandardError.Contains("The profile store's storage is unavailable (Azure Storage did not answer in time). Gave up after 2 attempts.", StringComparison.Ordinal), $"{push}");
+
+        cluster.Azurite.Process.Resume();
+        clock.Restart();
+        var retried = (await ws1.Agent.SucceedAsync("push", "--user", @"contoso\xena", "--path", ws1.Profile)).Json;
+        output.WriteLine($"push once storage answers again: {clock.Elapsed.TotalSeconds:0.0} s");
+        Assert.Equal(2, retried.GetProperty("snapshot").GetProperty("number").GetInt32());
+        await ws2.Agent.SucceedAsync("pull", "--user", @"contoso\xena", "--path", ws2.Profile);
+        ProfileAssert.SameFiles(version2, ws2.Snapshot());
+    }
 }

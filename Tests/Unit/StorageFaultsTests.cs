@@ -18,6 +18,7 @@ public sealed class StorageFaultsTests
         { new AggregateException("Retry failed after 4 tries.", Busy, Busy, Busy, Busy), "Azure Storage answered 503 ServerBusy" },
         { new OrleansException("Error from storage provider", new AggregateException(Refused)), "Azure Storage did not answer" },
         { new AggregateException(new TimeoutException(), Busy), "Azure Storage answered 503 ServerBusy" },
+        { new AggregateException("Retry failed after 4 tries.", new TaskCanceledException("exceeded the configured timeout of 00:00:03"), new TaskCanceledException()), "Azure Storage did not answer in time" },
         { new InvalidOperationException("Sequence contains no elements"), null },
         { new IOException("disk full"), null },
     };
