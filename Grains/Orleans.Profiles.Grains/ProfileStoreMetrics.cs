@@ -19,7 +19,7 @@ public sealed class ProfileStoreMetrics
         SessionsOpen = meter.CreateUpDownCounter<long>("profiles.sessions.open", description: "Upload sessions open in active profile grains");
         SnapshotReads = meter.CreateCounter<long>("profiles.snapshots.read", description: "Snapshot manifests read (one per pull)");
         BytesRead = meter.CreateCounter<long>("profiles.chunks.read.bytes", unit: "By", description: "Chunk bytes served to pulls");
-        StorageFailures = meter.CreateCounter<long>("profiles.storage.failures", description: "Profile calls answered 'storage unavailable' because storage failed or did not answer");
+        StorageFailures = meter.CreateCounter<long>("profiles.storage.failures", description: "Storage failures (store calls and grain-state reads and writes) answered 'storage unavailable'");
     }
 
     public Counter<long> UploadsBegun { get; }

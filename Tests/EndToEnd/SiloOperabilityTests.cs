@@ -10,7 +10,7 @@ public sealed class SiloOperabilityTests
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     [Fact]
-    public async Task Readiness_follows_storage_and_the_logs_never_show_the_connection_string_secret()
+    public async Task Readiness_and_metrics_follow_storage_and_the_logs_never_show_the_connection_string_secret()
     {
         await using var cluster = await SiloCluster.StartAsync(silos: 1);
         var silo = cluster.Silos[0];
@@ -21,6 +21,11 @@ public sealed class SiloOperabilityTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal("Unhealthy", body);
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(silo, "health/live")).Status);
+        // A logon meanwhile: the profile's state cannot be read, the agent is told so, the silo counts it.
+        using var ws = new Workstation("ws", silo.Gateway);
+        var logon = await ws.Agent.RunAsync("status", "--user", @"contoso\yara", "--retries", "1");
+        Assert.True(logon.ExitCode == 4, $"{logon}");
+        Assert.Equal(1, Counter((await GetAsync(silo, "metrics")).Body, "profiles_storage_failures_total"));
 
         await using var azurite = await cluster.Azurite.RestartAsync();
         Assert.Equal((HttpStatusCode.OK, "Healthy"), await GetAsync(silo, "health/ready"));

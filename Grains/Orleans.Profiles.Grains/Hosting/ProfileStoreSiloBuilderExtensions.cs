@@ -81,6 +81,7 @@ public static class ProfileStoreSiloBuilderExtensions
                 _ => (IGrainStorage)ActivatorUtilities.CreateInstance(sp, inner.KeyedImplementationType!),
             },
             sp.GetRequiredService<IStorageFaults>(),
+            sp.GetRequiredService<ProfileStoreMetrics>(),
             sp.GetRequiredService<ILogger<FaultTranslatingGrainStorage>>()));
         return builder;
     }

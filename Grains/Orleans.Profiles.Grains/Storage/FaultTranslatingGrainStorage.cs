@@ -8,7 +8,7 @@ namespace Orleans.Profiles.Storage;
 /// is read while its grain activates, before any call filter runs: without this, an agent calling a profile
 /// whose state cannot be read would get the storage SDK's own exception, a type it cannot even load.
 /// </summary>
-public sealed partial class FaultTranslatingGrainStorage(IGrainStorage inner, IStorageFaults faults, ILogger<FaultTranslatingGrainStorage> logger)
+public sealed partial class FaultTranslatingGrainStorage(IGrainStorage inner, IStorageFaults faults, ProfileStoreMetrics metrics, ILogger<FaultTranslatingGrainStorage> logger)
     : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -32,6 +32,7 @@ public sealed partial class FaultTranslatingGrainStorage(IGrainStorage inner, IS
         catch (Exception ex) when (ex is not InconsistentStateException && faults.Describe(ex) is { } reason)
         {
             // The caller gets the reason only: the exception stays here, in the log, with its paths and URIs.
+            metrics.StorageFailures.Add(1);
             LogStorageFailed(logger, ex, verb, grainId, reason);
             throw new StorageUnavailableException(reason);
         }
