@@ -9,7 +9,7 @@ public sealed class AzureStorageOptions
     public const string DefaultContainer = "orleans-profiles";
     public const string DefaultStateContainer = "orleans-profiles-state";
     public const string DefaultClusteringTable = "OrleansProfilesSilos";
-    public const int DefaultMaxRetries = 3;
+    public const int DefaultMaxRetries = 2;
     public static readonly TimeSpan DefaultRetryDelay = TimeSpan.FromMilliseconds(200);
     public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(3);
 
@@ -38,7 +38,8 @@ public sealed class AzureStorageOptions
 
     /// <summary>
     /// How long one try of a blob request (at most one chunk batch, 1 MiB from an agent) may take: with the
-    /// retries, a silo whose storage hangs still answers within an agent's timeout. Raise it for silos that
+    /// retries (three tries and their waits, about 10 s), a silo whose storage hangs still answers well within
+    /// an agent's timeout. Raise it for silos that
     /// reach their storage account over a link slower than about 3 Mbit/s.
     /// </summary>
     public TimeSpan RequestTimeout { get; set; } = DefaultRequestTimeout;

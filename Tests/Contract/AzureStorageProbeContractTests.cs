@@ -20,7 +20,7 @@ public sealed class AzureStorageProbeContractTests(AzuriteFixture azurite) : Sto
     protected override Task RestoreStorageAsync() => azurite.StartAsync();
 
     /// <summary>
-    /// Azurite refuses connections: the SDK gives up after the mode's few quick retries (about 1.5 s), with an error
+    /// Azurite refuses connections: the SDK gives up after the mode's few quick retries (under 1 s), with an error
     /// the silo reports as storage unavailable, unless the caller's deadline (2 s) ends the probe first.
     /// </summary>
     protected override void AssertUnavailable(Exception error)
