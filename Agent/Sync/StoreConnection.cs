@@ -146,13 +146,8 @@ public sealed partial class StoreConnection(ProfileSyncOptions options, ILoggerF
     private static string Describe(Exception ex) => StorageFault(ex)?.Message ?? $"{ex.GetType().Name}: {ex.Message.Split('\n')[0].Trim()}";
 
     /// <summary>The silo's own report that its storage failed, inside the wrappers Orleans adds (a state read fails as "Error from storage provider").</summary>
-    private static StorageUnavailableException? StorageFault(Exception? ex) => ex switch
-    {
-        null => null,
-        StorageUnavailableException storage => storage,
-        AggregateException { InnerExceptions: [var single] } => StorageFault(single),
-        _ => StorageFault(ex.InnerException),
-    };
+    private static StorageUnavailableException? StorageFault(Exception ex)
+        => StorageFaults.Find(ex, static e => e is StorageUnavailableException) as StorageUnavailableException;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Store call failed (attempt {Attempt} of {MaxAttempts}), retrying in {Backoff}: {Reason}")]
     private static partial void LogRetrying(ILogger logger, int attempt, int maxAttempts, TimeSpan backoff, string reason);

@@ -1,6 +1,6 @@
-namespace Orleans.Profiles.Storage;
+namespace Orleans.Profiles;
 
-/// <summary>Finds the storage failure inside the wrappers that grain storage and SDK retry policies add.</summary>
+/// <summary>Finds a storage failure inside the wrappers that Orleans, grain storage and SDK retry policies add (on the silo and in the agent).</summary>
 public static class StorageFaults
 {
     /// <summary>The first exception in <paramref name="exception"/>'s chain (inner and aggregated exceptions included) that matches.</summary>
