@@ -70,16 +70,12 @@ public static class ProfileStoreSiloBuilderExtensions
     /// </summary>
     public static ISiloBuilder TranslateGrainStorageFaults(this ISiloBuilder builder, string name)
     {
+        // Orleans' AddGrainStorage registers every grain storage as a keyed factory.
         var services = builder.Services;
-        var index = services.Select((d, i) => (d, i)).Last(x => x.d.ServiceType == typeof(IGrainStorage) && x.d.IsKeyedService && Equals(x.d.ServiceKey, name)).i;
-        var inner = services[index];
-        services[index] = ServiceDescriptor.KeyedSingleton<IGrainStorage>(name, (sp, key) => new FaultTranslatingGrainStorage(
-            inner switch
-            {
-                { KeyedImplementationFactory: { } factory } => (IGrainStorage)factory(sp, key),
-                { KeyedImplementationInstance: IGrainStorage instance } => instance,
-                _ => (IGrainStorage)ActivatorUtilities.CreateInstance(sp, inner.KeyedImplementationType!),
-            },
+        var inner = services.Last(d => d.ServiceType == typeof(IGrainStorage) && d.IsKeyedService && Equals(d.ServiceKey, name));
+        var factory = inner.KeyedImplementationFactory ?? throw new InvalidOperationException($"The grain storage '{name}' is not registered by a factory.");
+        services[services.IndexOf(inner)] = ServiceDescriptor.KeyedSingleton<IGrainStorage>(name, (sp, key) => new FaultTranslatingGrainStorage(
+            (IGrainStorage)factory(sp, key),
             sp.GetRequiredService<IStorageFaults>(),
             sp.GetRequiredService<ProfileStoreMetrics>(),
             sp.GetRequiredService<ILogger<FaultTranslatingGrainStorage>>()));
