@@ -6,6 +6,7 @@ using OpenTelemetry.Metrics;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Profiles.AzureStorage;
+using Orleans.Profiles.Local;
 using Orleans.Profiles.Security;
 
 namespace Orleans.Profiles.Silo.Hosting;
@@ -35,21 +36,18 @@ public static class ProfileSiloHostingExtensions
                 // One silo on loopback: no membership table to run, nothing to reach over the network.
                 orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId);
                 orleans.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
-                orleans.UseLocalProfileStorage(o => configuration.GetSection(StorageModeOptions.Section).Bind(o));
+                orleans.UseLocalProfileStorage((OptionsBuilder<LocalStorageOptions> local) => local.Bind(configuration.GetSection(StorageModeOptions.Section)));
                 break;
             case StorageModeOptions.AzureMode:
-                var azure = configuration.GetSection($"{StorageModeOptions.Section}:Azure").Get<AzureStorageOptions>() ?? new AzureStorageOptions();
-                if (string.IsNullOrWhiteSpace(azure.ConnectionString))
-                {
-                    azure.ConnectionString = Environment.GetEnvironmentVariable(AzureConnectionStringVariable);
-                }
                 orleans.Configure<ClusterOptions>(o =>
                 {
                     o.ClusterId = silo.ClusterId;
                     o.ServiceId = silo.ServiceId;
                 });
                 orleans.ConfigureEndpoints(AdvertisedAddress(silo), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: silo.ListenOnAnyAddress);
-                orleans.UseAzureProfileStorage(azure);
+                orleans.UseAzureProfileStorage((OptionsBuilder<AzureStorageOptions> azure) => azure
+                    .Bind(configuration.GetSection($"{StorageModeOptions.Section}:Azure"))
+                    .PostConfigure(o => o.ConnectionString = string.IsNullOrWhiteSpace(o.ConnectionString) ? Environment.GetEnvironmentVariable(AzureConnectionStringVariable) : o.ConnectionString));
                 if (string.Equals(Environment.GetEnvironmentVariable("ORLEANS_KUBERNETES_HOSTING"), "true", StringComparison.OrdinalIgnoreCase))
                 {
                     orleans.UseKubernetesHosting();

@@ -1,8 +1,9 @@
 using Azure.Data.Tables;
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Clustering.AzureStorage;
+using Orleans.Configuration;
 using Orleans.Profiles.AzureStorage;
 using Orleans.Profiles.Storage;
 
@@ -14,31 +15,33 @@ public static class AzureProfileStorageSiloBuilderExtensions
     /// The azure storage mode: packs as block blobs and manifests as blobs, grain state through
     /// Orleans' Azure blob grain storage (ETag concurrency), membership in an Azure table.
     /// </summary>
-    public static ISiloBuilder UseAzureProfileStorage(this ISiloBuilder builder, AzureStorageOptions options)
-    {
-        var validation = new AzureStorageOptionsValidator().Validate(null, options);
-        if (validation.Failed)
-        {
-            throw new OptionsValidationException(nameof(AzureStorageOptions), typeof(AzureStorageOptions), validation.Failures);
-        }
+    public static ISiloBuilder UseAzureProfileStorage(this ISiloBuilder builder, Action<AzureStorageOptions> configureOptions)
+        => builder.UseAzureProfileStorage(options => options.Configure(configureOptions));
 
-        builder.Services.AddSingleton(Options.Create(options));
+    /// <summary>The azure storage mode, its options validated when the silo starts.</summary>
+    public static ISiloBuilder UseAzureProfileStorage(this ISiloBuilder builder, Action<OptionsBuilder<AzureStorageOptions>> configureOptions)
+    {
+        configureOptions(builder.Services.AddOptions<AzureStorageOptions>());
+        builder.Services.AddOptionsWithValidateOnStart<AzureStorageOptions>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AzureStorageOptions>, AzureStorageOptionsValidator>());
         builder.Services.TryAddSingleton<ProfileBlobContainer>();
         builder.Services.AddSingleton<IPackStore, AzurePackStore>();
         builder.Services.AddSingleton<IManifestStore, AzureManifestStore>();
         builder.Services.AddSingleton<IStorageProbe, AzureStorageProbe>();
         builder.Services.AddSingleton<IStorageFaults, AzureStorageFaults>();
-        builder.AddAzureBlobGrainStorage(ProfileStorageNames.GrainState, o =>
+
+        // Grain state and membership take their clients from the same options, so one section configures the mode.
+        builder.AddAzureBlobGrainStorage(ProfileStorageNames.GrainState, (OptionsBuilder<AzureBlobStorageOptions> blob) => blob.Configure<IOptions<AzureStorageOptions>>((o, azure) =>
         {
-            o.BlobServiceClient = options.CreateBlobServiceClient();
-            o.ContainerName = options.StateContainer;
-        });
+            o.BlobServiceClient = azure.Value.CreateBlobServiceClient();
+            o.ContainerName = azure.Value.StateContainer;
+        }));
         builder.TranslateGrainStorageFaults(ProfileStorageNames.GrainState);
-        builder.UseAzureStorageClustering(o =>
+        builder.UseAzureStorageClustering((OptionsBuilder<AzureStorageClusteringOptions> table) => table.Configure<IOptions<AzureStorageOptions>>((o, azure) =>
         {
-            o.TableServiceClient = new TableServiceClient(options.ConnectionString);
-            o.TableName = options.ClusteringTable;
-        });
+            o.TableServiceClient = new TableServiceClient(azure.Value.ConnectionString);
+            o.TableName = azure.Value.ClusteringTable;
+        }));
         return builder;
     }
 }

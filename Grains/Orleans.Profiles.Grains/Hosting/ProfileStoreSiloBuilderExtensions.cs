@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Profiles;
-using Orleans.Profiles.Local;
 using Orleans.Profiles.Security;
 using Orleans.Profiles.Storage;
 using Orleans.Runtime.Hosting;
@@ -13,7 +12,7 @@ namespace Orleans.Hosting;
 
 public static class ProfileStoreSiloBuilderExtensions
 {
-    /// <summary>Adds the profile grains' options; pair it with a storage mode such as <see cref="UseLocalProfileStorage"/>.</summary>
+    /// <summary>Adds the profile grains' options; pair it with a storage mode such as <c>UseLocalProfileStorage</c>.</summary>
     public static ISiloBuilder AddProfileStore(this ISiloBuilder builder, Action<ProfileStoreOptions>? configure = null)
     {
         var options = builder.Services.AddOptionsWithValidateOnStart<ProfileStoreOptions>();
@@ -43,25 +42,6 @@ public static class ProfileStoreSiloBuilderExtensions
     {
         builder.Services.Configure(configure);
         return builder;
-    }
-
-    /// <summary>The local storage mode: grain state, packs and manifests as files under one data folder.</summary>
-    public static ISiloBuilder UseLocalProfileStorage(this ISiloBuilder builder, Action<LocalStorageOptions>? configure = null)
-    {
-        var options = builder.Services.AddOptionsWithValidateOnStart<LocalStorageOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LocalStorageOptions>, LocalStorageOptionsValidator>());
-        builder.Services.AddSingleton<IPackStore, LocalPackStore>();
-        builder.Services.AddSingleton<IManifestStore, LocalManifestStore>();
-        builder.Services.AddSingleton<IStorageProbe, LocalStorageProbe>();
-        builder.Services.AddSingleton<IStorageFaults, LocalStorageFaults>();
-        builder.Services.AddGrainStorage(ProfileStorageNames.GrainState, static (services, name) =>
-            (IGrainStorage)ActivatorUtilities.CreateInstance<LocalFileGrainStorage>(services, name));
-        return builder.TranslateGrainStorageFaults(ProfileStorageNames.GrainState);
     }
 
     /// <summary>

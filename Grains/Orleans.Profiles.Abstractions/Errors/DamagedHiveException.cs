@@ -1,7 +1,7 @@
 namespace Orleans.Profiles;
 
 /// <summary>
-/// A registry hive in an upload failed <see cref="HiveChecker"/>'s sanity check (truncated, torn, or a zeroed page):
+/// A registry hive in an upload failed the store's sanity check (truncated, torn, or a zeroed page):
 /// the workstation pushed a hive that was already damaged, and committing it would replace a good profile with a
 /// broken one.
 /// </summary>
@@ -22,7 +22,7 @@ public sealed class DamagedHiveException : ProfileStoreException
     /// <summary>The byte offset in the file where the damage was found.</summary>
     [Id(1)] public long Offset { get; private set; }
 
-    /// <summary>What is wrong, as <see cref="HiveCheckResult.Problem"/> said.</summary>
+    /// <summary>What is wrong, as the store's hive check found it.</summary>
     [Id(2)] public string Problem { get; private set; }
 
     public override bool IsBadInput => true;

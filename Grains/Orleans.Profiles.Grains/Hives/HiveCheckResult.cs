@@ -21,18 +21,17 @@ namespace Orleans.Profiles;
 /// <param name="PrimarySequenceNumber">The base block's primary sequence number (at 0x04), for information; 0 when absent.</param>
 /// <param name="SecondarySequenceNumber">The base block's secondary sequence number (at 0x08), for information; 0 when absent.</param>
 /// <param name="HiveBinsDataSize">The base block's hive bins data size (at 0x28), as written, for information; 0 when absent.</param>
-[GenerateSerializer, Immutable, Alias("Orleans.Profiles.HiveCheckResult")]
 public sealed record HiveCheckResult(
-    [property: Id(0)] string Path,
-    [property: Id(1)] long Length,
-    [property: Id(2)] bool IsHive,
-    [property: Id(3)] bool IsLog,
-    [property: Id(4)] string? Problem,
-    [property: Id(5)] long? Offset,
-    [property: Id(6)] bool IsDirty,
-    [property: Id(7)] uint PrimarySequenceNumber,
-    [property: Id(8)] uint SecondarySequenceNumber,
-    [property: Id(9)] long HiveBinsDataSize)
+    string Path,
+    long Length,
+    bool IsHive,
+    bool IsLog,
+    string? Problem,
+    long? Offset,
+    bool IsDirty,
+    uint PrimarySequenceNumber,
+    uint SecondarySequenceNumber,
+    long HiveBinsDataSize)
 {
     /// <summary>Throws <see cref="DamagedHiveException"/> when <see cref="Problem"/> is set.</summary>
     public void ThrowIfDamaged()
