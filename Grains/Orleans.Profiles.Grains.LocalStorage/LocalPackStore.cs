@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
@@ -13,8 +12,7 @@ namespace Orleans.Profiles.Local;
 /// </summary>
 public sealed class LocalPackStore(IOptions<LocalStorageOptions> options) : IPackStore
 {
-    private const int HeaderSize = 4 + 4 + ContentHash.Size;
-    private static ReadOnlySpan<byte> RecordMagic => "OPCK"u8;
+    private const int HeaderSize = PackRecord.HeaderSize;
 
     private readonly LocalStorageOptions _options = options.Value;
 
@@ -22,7 +20,7 @@ public sealed class LocalPackStore(IOptions<LocalStorageOptions> options) : IPac
     {
         var staging = StagingPath(profile, session);
         var path = File.Exists(staging) ? staging : PackPath(profile, session);
-        var records = await ScanAsync(path, repair: path == staging, cancellationToken);
+        var records = await ScanAsync(path, repair: path == staging, verify: true, cancellationToken);
         return records.Select(r => r.Hash).ToHashSet();
     }
 
@@ -37,9 +35,7 @@ public sealed class LocalPackStore(IOptions<LocalStorageOptions> options) : IPac
             var header = new byte[HeaderSize];
             foreach (var chunk in chunks)
             {
-                RecordMagic.CopyTo(header);
-                BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), chunk.Data.Length);
-                chunk.Hash.WriteTo(header.AsSpan(8));
+                PackRecord.WriteHeader(header, chunk.Hash, chunk.Data.Length);
                 await stream.WriteAsync(header, cancellationToken);
                 await stream.WriteAsync(chunk.Data, cancellationToken);
             }
@@ -64,8 +60,10 @@ public sealed class LocalPackStore(IOptions<LocalStorageOptions> options) : IPac
             AtomicFile.MoveDurably(staging, pack);
         }
 
-        // A retried commit finds the pack already renamed; a session with nothing new has no pack.
-        var records = await ScanAsync(pack, repair: false, cancellationToken);
+        // A retried commit finds the pack already renamed; a session with nothing new has no pack. Every
+        // record was verified as it was staged and the commit verifies every new file from the pack: here
+        // only the headers are read, for the locations.
+        var records = await ScanAsync(pack, repair: false, verify: false, cancellationToken);
         return [.. records.DistinctBy(r => r.Hash).Select(r => new ChunkLocation(r.Hash, session, r.Offset, r.Length))];
     }
 
@@ -146,10 +144,11 @@ public sealed class LocalPackStore(IOptions<LocalStorageOptions> options) : IPac
     }
 
     /// <summary>
-    /// Reads a staging file or pack record by record, verifying each chunk. A torn or damaged tail (a
-    /// crash mid-append) ends the scan; with <paramref name="repair"/> it is cut off so appends resume cleanly.
+    /// Reads a staging file or pack record by record, with <paramref name="verify"/> hashing each chunk, else
+    /// reading only the headers. A torn or damaged tail (a crash mid-append) ends the scan; with
+    /// <paramref name="repair"/> it is cut off so appends resume cleanly.
     /// </summary>
-    private static async Task<List<(ContentHash Hash, long Offset, int Length)>> ScanAsync(string path, bool repair, CancellationToken cancellationToken)
+    private static async Task<List<(ContentHash Hash, long Offset, int Length)>> ScanAsync(string path, bool repair, bool verify, CancellationToken cancellationToken)
     {
         var records = new List<(ContentHash, long, int)>();
         if (!File.Exists(path))
@@ -158,39 +157,37 @@ public sealed class LocalPackStore(IOptions<LocalStorageOptions> options) : IPac
         }
 
         long good = 0;
-        await using (var stream = new FileStream(path, FileMode.Open, repair ? FileAccess.ReadWrite : FileAccess.Read, FileShare.Read, 1024 * 1024, FileOptions.SequentialScan | FileOptions.Asynchronous))
+        using (var handle = File.OpenHandle(path, FileMode.Open, repair ? FileAccess.ReadWrite : FileAccess.Read, FileShare.Read, FileOptions.Asynchronous))
         {
+            var fileLength = RandomAccess.GetLength(handle);
             var header = new byte[HeaderSize];
             var data = Array.Empty<byte>();
-            while (await stream.ReadAtLeastAsync(header, HeaderSize, throwOnEndOfStream: false, cancellationToken) == HeaderSize
-                   && header.AsSpan(0, 4).SequenceEqual(RecordMagic))
+            while (await RandomAccess.ReadAsync(handle, header, good, cancellationToken) == HeaderSize
+                   && PackRecord.TryReadHeader(header, out var hash, out var length)
+                   && length <= fileLength - good - HeaderSize)
             {
-                var length = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(4));
-                if (length is < 0 or > ProfileChunker.MaxChunkSize)
+                if (verify)
                 {
-                    break;
-                }
+                    if (data.Length < length)
+                    {
+                        data = new byte[length];
+                    }
 
-                if (data.Length < length)
-                {
-                    data = new byte[length];
-                }
-
-                var hash = ContentHash.FromBytes(header.AsSpan(8));
-                if (await stream.ReadAtLeastAsync(data.AsMemory(0, length), length, throwOnEndOfStream: false, cancellationToken) != length
-                    || ContentHash.Compute(data.AsSpan(0, length)) != hash)
-                {
-                    break;
+                    if (await RandomAccess.ReadAsync(handle, data.AsMemory(0, length), good + HeaderSize, cancellationToken) != length
+                        || ContentHash.Compute(data.AsSpan(0, length)) != hash)
+                    {
+                        break;
+                    }
                 }
 
                 records.Add((hash, good + HeaderSize, length));
                 good += HeaderSize + length;
             }
 
-            if (repair && good < stream.Length)
+            if (repair && good < fileLength)
             {
-                stream.SetLength(good);
-                stream.Flush(flushToDisk: true);
+                RandomAccess.SetLength(handle, good);
+                RandomAccess.FlushToDisk(handle);
             }
         }
 

@@ -1,3 +1,4 @@
+using Orleans.Profiles.Telemetry;
 using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;

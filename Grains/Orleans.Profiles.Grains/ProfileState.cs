@@ -1,3 +1,5 @@
+using Orleans.Profiles.Uploads;
+
 namespace Orleans.Profiles;
 
 /// <summary>

@@ -78,7 +78,7 @@ public static class ProfileSiloHostingExtensions
     {
         services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: [SiloReadinessCheck.Tag], timeout: SiloReadinessCheck.Timeout);
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(ProfileStoreMetrics.MeterName, "Microsoft.Orleans")
+            .AddMeter(Orleans.Profiles.Telemetry.ProfileStoreMetrics.MeterName, "Microsoft.Orleans")
             .AddPrometheusExporter());
         return services;
     }

@@ -1,3 +1,4 @@
+using Orleans.Profiles.Hives;
 using Orleans.Profiles.Tests.Support;
 
 namespace Orleans.Profiles.Tests.Hives;

@@ -1,3 +1,5 @@
+using Orleans.Profiles.Hives;
+
 namespace Orleans.Profiles.Tests.Hives;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.Profiles.Local;
+using Orleans.Profiles.Uploads;
 using Orleans.Profiles.Tests.Support;
 using Orleans.Storage;
 

@@ -1,4 +1,4 @@
-namespace Orleans.Profiles;
+namespace Orleans.Profiles.Hives;
 
 /// <summary>What <see cref="HiveChecker"/> found in one file.</summary>
 /// <param name="Path">The file's path, as given to the checker (used in messages only).</param>

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Orleans.Profiles;
+namespace Orleans.Profiles.Hives;
 
 /// <summary>
 /// A streaming sanity check of a Windows registry hive file (NTUSER.DAT, UsrClass.dat…), to refuse a hive that was

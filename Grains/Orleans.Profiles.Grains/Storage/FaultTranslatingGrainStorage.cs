@@ -1,3 +1,4 @@
+using Orleans.Profiles.Telemetry;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 

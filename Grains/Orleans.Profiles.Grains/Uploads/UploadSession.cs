@@ -1,4 +1,4 @@
-namespace Orleans.Profiles;
+namespace Orleans.Profiles.Uploads;
 
 /// <summary>An open upload session as grain state records it; its manifest is in the manifest store.</summary>
 /// <param name="IndexSnapshot">The snapshot that was current at begin: chunks it holds need not be sent again.</param>

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace Orleans.Profiles;
+namespace Orleans.Profiles.Telemetry;
 
 /// <summary>The store's OpenTelemetry instruments (meter <c>Orleans.Profiles</c>).</summary>
 public sealed class ProfileStoreMetrics

@@ -1,10 +1,10 @@
-namespace Orleans.Profiles;
+namespace Orleans.Profiles.Uploads;
 
 /// <summary>
 /// An open session's working set, held by the activation only while the upload runs (rebuilt from
 /// the stores after a restart): what the manifest needs, what the store already had, what arrived.
 /// </summary>
-internal sealed class SessionWork(ProfileManifest manifest, ProfileManifest? index, IReadOnlySet<ContentHash> staged)
+internal sealed class UploadWorkSet(ProfileManifest manifest, ProfileManifest? index, IReadOnlySet<ContentHash> staged)
 {
     public ProfileManifest Manifest { get; } = manifest;
 
@@ -19,9 +19,12 @@ internal sealed class SessionWork(ProfileManifest manifest, ProfileManifest? ind
     public HashSet<ContentHash> Staged { get; } = [.. staged];
 
     public IEnumerable<ContentHash> Missing
-        => Manifest.Files.SelectMany(f => f.Chunks).Distinct().Where(h => !Known.ContainsKey(h) && !Staged.Contains(h));
+        => Manifest.Files.SelectMany(f => f.Chunks).Distinct().Where(IsMissing);
 
-    public int MissingCount => Needed.Keys.Count(h => !Known.ContainsKey(h) && !Staged.Contains(h));
+    public int MissingCount => Needed.Keys.Count(IsMissing);
+
+    /// <summary>Whether a verified chunk of this session still has to be staged (it is neither in the index snapshot nor staged).</summary>
+    public bool IsMissing(ContentHash hash) => !Known.ContainsKey(hash) && !Staged.Contains(hash);
 
     private static Dictionary<ContentHash, int> NeededChunks(ProfileManifest manifest)
     {
