@@ -22,23 +22,7 @@ public sealed class LocalPackStoreContractTests : PackStoreContract, IDisposable
     {
         var path = Path.Combine(StorageOptions.ProfileDirectory(profile), "staging", $"{session:N}.stage");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var second = LocalPackRecord.Of(batch[1]);
-        await File.AppendAllBytesAsync(path, [.. LocalPackRecord.Of(batch[0]), .. second[..(second.Length / 2)]]);
-    }
-}
-
-/// <summary>A record of a local staging file or pack: "OPCK", the length, the SHA-256, the bytes.</summary>
-internal static class LocalPackRecord
-{
-    public const int HeaderSize = 40;
-
-    public static byte[] Of(ChunkPayload chunk)
-    {
-        var record = new byte[HeaderSize + chunk.Data.Length];
-        "OPCK"u8.CopyTo(record);
-        BitConverter.TryWriteBytes(record.AsSpan(4), chunk.Data.Length);
-        chunk.Hash.WriteTo(record.AsSpan(8));
-        chunk.Data.CopyTo(record.AsSpan(HeaderSize));
-        return record;
+        var second = PackRecord.Encode(batch[1]);
+        await File.AppendAllBytesAsync(path, [.. PackRecord.Encode(batch[0]), .. second[..(second.Length / 2)]]);
     }
 }

@@ -1,3 +1,4 @@
+using Orleans.Profiles.Local;
 using Orleans.Profiles.Tests.Support;
 
 namespace Orleans.Profiles.Tests.Grains;
@@ -43,12 +44,13 @@ public sealed class SessionTests(ProfileClusterFixture fixture) : IClassFixture<
         await upload.PutChunks(request.SessionId, batches[0]);
         await Cluster.Cluster.DeactivateAsync(upload);
 
-        // A record cut short mid-append: magic, length and half of the hash.
+        // A record cut short mid-append: the header and half of the bytes.
+        var torn = PackRecord.Encode(batches[1][0]);
         var staging = Cluster.StagingFile(key, request.SessionId);
         var intact = new FileInfo(staging).Length;
         await using (var stream = new FileStream(staging, FileMode.Append))
         {
-            stream.Write([.. "OPCK"u8, 0x00, 0x10, 0x00, 0x00, .. new byte[16]]);
+            stream.Write(torn.AsSpan(0, PackRecord.HeaderSize + (torn.Length - PackRecord.HeaderSize) / 2));
         }
 
         var resumed = await upload.BeginUpload(request);

@@ -92,7 +92,7 @@ public static class TestData
     }
 
     /// <summary>The XOR-32 checksum of the first 508 bytes of a base block, at 0x1FC.</summary>
-    private static void SetChecksum(Span<byte> baseBlock)
+    public static void SetChecksum(Span<byte> baseBlock)
     {
         uint xor = 0;
         for (var i = 0; i < 0x1FC; i += 4)

@@ -6,9 +6,6 @@ namespace Orleans.Profiles.Tests.Unit;
 
 public sealed class LocalPackStoreTests : IDisposable
 {
-    /// <summary>"OPCK", a 4-byte length and the SHA-256: the bytes before each chunk of a staging file or pack.</summary>
-    private const int RecordHeader = 40;
-
     private static readonly ProfileKey Profile = ProfileKey.Parse("CONTOSO\\Alice");
 
     private readonly TempDirectory _data = new("packs");
@@ -27,7 +24,7 @@ public sealed class LocalPackStoreTests : IDisposable
         await NewStore().StageAsync(Profile, _session, chunks[..2]);
         await NewStore().StageAsync(Profile, _session, chunks[2..]);
 
-        Assert.Equal(chunks.SelectMany(RecordOf).ToArray(), await File.ReadAllBytesAsync(StagingFile));
+        Assert.Equal(chunks.SelectMany(PackRecord.Encode).ToArray(), await File.ReadAllBytesAsync(StagingFile));
         Assert.False(File.Exists(PackFile));
     }
 
@@ -41,12 +38,12 @@ public sealed class LocalPackStoreTests : IDisposable
         var chunks = Chunks(6, seed: 2);
         await NewStore().StageAsync(Profile, _session, chunks[..3]);
         var intact = new FileInfo(StagingFile).Length;
-        var record = RecordOf(chunks[3]);
+        var record = PackRecord.Encode(chunks[3]);
         byte[] torn = tail switch
         {
             "garbage" => TestData.RandomBytes(100, seed: 3),
             "a record cut in its header" => record[..20],
-            "a record cut in its bytes" => record[..(RecordHeader + 1000)],
+            "a record cut in its bytes" => record[..(PackRecord.HeaderSize + 1000)],
             "a record whose bytes do not match its hash" => [.. record[..^1], (byte)(record[^1] ^ 1)],
             _ => throw new ArgumentOutOfRangeException(nameof(tail), tail, null),
         };
@@ -71,14 +68,14 @@ public sealed class LocalPackStoreTests : IDisposable
         await NewStore().StageAsync(Profile, _session, chunks);
         using (var file = File.OpenWrite(StagingFile))
         {
-            file.Position = RecordHeader + 4096 + RecordHeader + 7;
+            file.Position = PackRecord.HeaderSize + 4096 + PackRecord.HeaderSize + 7;
             file.WriteByte((byte)(chunks[1].Data[7] ^ 0xFF));
         }
 
         var staged = await NewStore().GetStagedAsync(Profile, _session);
 
         Assert.Equal([chunks[0].Hash], staged);
-        Assert.Equal(RecordHeader + 4096, new FileInfo(StagingFile).Length);
+        Assert.Equal(PackRecord.HeaderSize + 4096, new FileInfo(StagingFile).Length);
     }
 
     [Fact]
@@ -92,9 +89,9 @@ public sealed class LocalPackStoreTests : IDisposable
 
         Assert.Equal<ChunkLocation>(
             [
-                new ChunkLocation(chunks[0].Hash, _session, RecordHeader, 4096),
-                new ChunkLocation(chunks[1].Hash, _session, (2 * RecordHeader) + 4096, 4096),
-                new ChunkLocation(chunks[2].Hash, _session, (3 * RecordHeader) + 8192, 4),
+                new ChunkLocation(chunks[0].Hash, _session, PackRecord.HeaderSize, 4096),
+                new ChunkLocation(chunks[1].Hash, _session, (2 * PackRecord.HeaderSize) + 4096, 4096),
+                new ChunkLocation(chunks[2].Hash, _session, (3 * PackRecord.HeaderSize) + 8192, 4),
             ],
             locations);
         Assert.False(File.Exists(StagingFile));
@@ -111,7 +108,7 @@ public sealed class LocalPackStoreTests : IDisposable
         var unknown = await Assert.ThrowsAsync<ChunkRejectedException>(() => NewStore().ReadAsync(Profile, [location with { Pack = Guid.NewGuid() }]));
         Assert.Equal("no committed pack of this profile holds it", unknown.Reason);
 
-        foreach (var outside in new[] { location with { Offset = 0 }, location with { Offset = RecordHeader - 1 }, location with { Length = 4097 }, location with { Offset = 1 << 20 } })
+        foreach (var outside in new[] { location with { Offset = 0 }, location with { Offset = PackRecord.HeaderSize - 1 }, location with { Length = 4097 }, location with { Offset = 1 << 20 } })
         {
             var error = await Assert.ThrowsAsync<ChunkRejectedException>(() => NewStore().ReadAsync(Profile, [outside]));
             Assert.Equal("its location is outside its pack", error.Reason);
@@ -122,14 +119,4 @@ public sealed class LocalPackStoreTests : IDisposable
 
     private static ChunkPayload[] Chunks(int count, int seed)
         => [.. Enumerable.Range(0, count).Select(i => TestData.RandomBytes(4096, (seed * 1000) + i)).Select(d => new ChunkPayload(ContentHash.Compute(d), d))];
-
-    private static byte[] RecordOf(ChunkPayload chunk)
-    {
-        var record = new byte[RecordHeader + chunk.Data.Length];
-        "OPCK"u8.CopyTo(record);
-        BitConverter.TryWriteBytes(record.AsSpan(4), chunk.Data.Length);
-        chunk.Hash.WriteTo(record.AsSpan(8));
-        chunk.Data.CopyTo(record.AsSpan(RecordHeader));
-        return record;
-    }
 }
