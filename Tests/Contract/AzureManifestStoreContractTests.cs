@@ -1,8 +1,10 @@
 using Orleans.Profiles.AzureStorage;
 using Orleans.Profiles.Storage;
+using Orleans.Profiles.Tests.Support;
 
 namespace Orleans.Profiles.Tests.Contract;
 
+[Trait(TestCategory.Name, TestCategory.Contract)]
 public sealed class AzureManifestStoreContractTests(AzuriteFixture azurite) : ManifestStoreContract, IClassFixture<AzuriteFixture>
 {
     private readonly AzureTestStorage _storage = azurite.NewStorage();

@@ -1,7 +1,9 @@
 using Orleans.Profiles.Storage;
+using Orleans.Profiles.Tests.Support;
 
 namespace Orleans.Profiles.Tests.Contract;
 
+[Trait(TestCategory.Name, TestCategory.Contract)]
 public sealed class AzurePackStoreContractTests(AzuriteFixture azurite) : PackStoreContract, IClassFixture<AzuriteFixture>
 {
     private readonly AzureTestStorage _storage = azurite.NewStorage();

@@ -8,6 +8,7 @@ namespace Orleans.Profiles.Tests.Contract;
 /// The Azure pack store's own guarantees: staging survives a storage restart, and its two-step
 /// staging (block, then index record) never commits a block whose record is missing.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.Contract)]
 public sealed class AzurePackStoreTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
 {
     private static readonly ProfileKey Profile = ProfileKey.Parse("CONTOSO\\Alice");

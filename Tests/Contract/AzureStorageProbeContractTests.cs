@@ -1,9 +1,11 @@
 using Orleans.Profiles.AzureStorage;
 using Orleans.Profiles.Storage;
+using Orleans.Profiles.Tests.Support;
 
 namespace Orleans.Profiles.Tests.Contract;
 
 /// <summary>Storage is gone when the class's Azurite is killed, and back when it starts again on the same folder and ports.</summary>
+[Trait(TestCategory.Name, TestCategory.Contract)]
 public sealed class AzureStorageProbeContractTests(AzuriteFixture azurite) : StorageProbeContract, IClassFixture<AzuriteFixture>, IAsyncLifetime
 {
     private readonly AzureTestStorage _storage = azurite.NewStorage();

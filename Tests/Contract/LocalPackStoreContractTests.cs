@@ -5,6 +5,7 @@ using Orleans.Profiles.Tests.Support;
 
 namespace Orleans.Profiles.Tests.Contract;
 
+[Trait(TestCategory.Name, TestCategory.Contract)]
 public sealed class LocalPackStoreContractTests : PackStoreContract, IDisposable
 {
     private readonly TempDirectory _data = new("pack-contract");

@@ -6,6 +6,7 @@ using Orleans.Profiles.Tests.Support;
 namespace Orleans.Profiles.Tests.Contract;
 
 /// <summary>The data folder is <c>store/data</c>; storage is gone when <c>store</c> is a file, so the folder cannot be created.</summary>
+[Trait(TestCategory.Name, TestCategory.Contract)]
 public sealed class LocalStorageProbeContractTests : StorageProbeContract, IDisposable
 {
     private readonly TempDirectory _root = new("probe-contract");

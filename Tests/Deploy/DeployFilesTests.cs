@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using YamlDotNet.RepresentationModel;
+using Orleans.Profiles.Tests.Support;
 
 namespace Orleans.Profiles.Tests.Deploy;
 
@@ -11,6 +12,7 @@ namespace Orleans.Profiles.Tests.Deploy;
 /// The operator files under deploy/ parse, agree with each other (ports, probes, names), and point at
 /// things that exist in the repository and in the silo.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.EndToEnd)]
 public sealed class DeployFilesTests
 {
     /// <summary>

@@ -4,6 +4,7 @@ namespace Orleans.Profiles.Tests.EndToEnd;
 
 /// <summary>The agent's documented exit codes and one-line errors, as a logon script sees them.</summary>
 [Collection(EndToEndCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.EndToEnd)]
 public sealed class AgentErrorTests(SiloFixture fixture)
 {
     [Theory]

@@ -6,6 +6,7 @@ namespace Orleans.Profiles.Tests.EndToEnd;
 
 /// <summary>Three silos over Azurite, as real processes: any gateway serves any user, and a dead silo costs a retry, not an upload.</summary>
 [Collection(EndToEndCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.EndToEnd)]
 public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int HivePages = 1600;

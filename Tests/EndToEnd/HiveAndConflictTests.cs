@@ -4,6 +4,7 @@ namespace Orleans.Profiles.Tests.EndToEnd;
 
 /// <summary>What a logoff script sees when a workstation pushes a torn hive, or loses a conflict under KeepCurrent.</summary>
 [Collection(EndToEndCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.EndToEnd)]
 public sealed class HiveAndConflictTests(SiloFixture fixture)
 {
     [Fact]

@@ -11,6 +11,7 @@ namespace Orleans.Profiles.Tests.EndToEnd;
 /// finish it first, so the user never logs on to, conflicts over, or pushes back such a mix.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.EndToEnd)]
 public sealed class InterruptedPullTests(SiloFixture fixture)
 {
     private const string UsrClass = @"AppData\Local\Microsoft\Windows\UsrClass.dat";

@@ -8,6 +8,7 @@ namespace Orleans.Profiles.Tests.EndToEnd;
 /// and the next run must resume rather than start over.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.EndToEnd)]
 public sealed class InterruptionTests(SiloFixture fixture)
 {
     private const int HivePages = 1600;

@@ -7,6 +7,7 @@ namespace Orleans.Profiles.Tests.EndToEnd;
 /// pages and pushes again, and another workstation pulls exactly the committed bytes.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.EndToEnd)]
 public sealed class PushPullTests(SiloFixture fixture)
 {
     private const int HivePages = 1600; // 6.25 MiB, the size of a real NTUSER.DAT

@@ -5,6 +5,7 @@ namespace Orleans.Profiles.Tests.EndToEnd;
 
 /// <summary>What an operator's monitoring sees: readiness that follows storage, metrics that follow traffic, logs without secrets.</summary>
 [Collection(EndToEndCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.EndToEnd)]
 public sealed class SiloOperabilityTests
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };

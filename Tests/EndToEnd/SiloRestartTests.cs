@@ -4,6 +4,7 @@ namespace Orleans.Profiles.Tests.EndToEnd;
 
 /// <summary>Invariant 2: a commit that returned success survives a silo crash and restart.</summary>
 [Collection(EndToEndCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.EndToEnd)]
 public sealed class SiloRestartTests
 {
     [Fact]

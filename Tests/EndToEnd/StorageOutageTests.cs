@@ -6,6 +6,7 @@ namespace Orleans.Profiles.Tests.EndToEnd;
 
 /// <summary>What a user sees at logoff when the silo is up but its Azure storage is down: a clear, retryable failure, nothing lost.</summary>
 [Collection(EndToEndCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.EndToEnd)]
 public sealed class StorageOutageTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Unavailable = "The profile store's storage is unavailable (Azure Storage did not answer)";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Xunit.Abstractions;
+using Orleans.Profiles.Tests.Support;
 
 namespace Orleans.Profiles.Tests.Faults;
 
@@ -11,6 +12,7 @@ namespace Orleans.Profiles.Tests.Faults;
 /// PROFILES_CAMPAIGN_LOG a file that receives each step as it ends.
 /// </summary>
 [Collection(FaultsCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.Faults)]
 public sealed class CampaignTests(ITestOutputHelper output)
 {
     public const int ShortSeed = 20261125;

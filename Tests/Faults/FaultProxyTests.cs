@@ -7,6 +7,7 @@ namespace Orleans.Profiles.Tests.Faults;
 
 /// <summary>The fault proxy in front of a real silo's gateway, with real agents going through it.</summary>
 [Collection(FaultsCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.Faults)]
 public sealed class FaultProxyTests
 {
     // Three 1 MiB put batches: a cut in the middle of the second one lands mid-push.

@@ -3,6 +3,7 @@ using Orleans.Profiles.Tests.Support;
 namespace Orleans.Profiles.Tests.Grains;
 
 /// <summary>With the KeepCurrent policy a late commit does not become current, but it is kept, marked, and can be restored.</summary>
+[Trait(TestCategory.Name, TestCategory.Grain)]
 public sealed class ConflictPolicyTests() : ProfileStoreTestBase(o => o.ConflictPolicy = ConflictPolicy.KeepCurrent)
 {
     [Fact]

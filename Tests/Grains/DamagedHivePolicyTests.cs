@@ -4,6 +4,7 @@ using Orleans.Profiles.Tests.Support;
 namespace Orleans.Profiles.Tests.Grains;
 
 /// <summary>A site may prefer any copy to none: with AcceptAndMark a damaged hive commits, and its snapshot says so.</summary>
+[Trait(TestCategory.Name, TestCategory.Grain)]
 public sealed class DamagedHivePolicyTests() : ProfileStoreTestBase(o => o.DamagedHives = DamagedHivePolicy.AcceptAndMark)
 {
     [Fact]

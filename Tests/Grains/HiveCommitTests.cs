@@ -4,6 +4,7 @@ using Orleans.Profiles.Tests.Support;
 namespace Orleans.Profiles.Tests.Grains;
 
 /// <summary>A hive is sanity-checked before its commit: a torn or truncated one never replaces a good one.</summary>
+[Trait(TestCategory.Name, TestCategory.Grain)]
 public sealed class HiveCommitTests(ProfileClusterFixture fixture) : IClassFixture<ProfileClusterFixture>
 {
     private ProfileStoreCluster Cluster => fixture.Cluster;

@@ -3,6 +3,7 @@ using Orleans.Profiles.Tests.Support;
 namespace Orleans.Profiles.Tests.Grains;
 
 /// <summary>What a commit made durable survives the silo (invariant 2); open uploads survive it too.</summary>
+[Trait(TestCategory.Name, TestCategory.Grain)]
 public sealed class PersistenceTests : IDisposable
 {
     private readonly TempDirectory _data = new("persistence");

@@ -3,6 +3,7 @@ using Orleans.Profiles.Tests.Support;
 namespace Orleans.Profiles.Tests.Grains;
 
 /// <summary>Per-profile limits: open uploads and the quota, each refused with a typed error that names the limit, changing nothing.</summary>
+[Trait(TestCategory.Name, TestCategory.Grain)]
 public sealed class ProfileLimitsTests() : ProfileStoreTestBase(o =>
 {
     o.MaxOpenSessions = 2;

@@ -7,6 +7,7 @@ namespace Orleans.Profiles.Tests.Grains;
 /// Invariants 3 and 4: no snapshot inside the retention window is lost, and garbage collection never
 /// removes data that a retained snapshot or an open upload references; everything else goes.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.Grain)]
 public sealed class RetentionTests : ProfileStoreTestBase
 {
     private const int Keep = 3;

@@ -4,6 +4,7 @@ using Orleans.Profiles.Tests.Support;
 namespace Orleans.Profiles.Tests.Grains;
 
 /// <summary>Upload sessions outlive their activation, and expire when nobody finishes them.</summary>
+[Trait(TestCategory.Name, TestCategory.Grain)]
 public sealed class SessionTests(ProfileClusterFixture fixture) : IClassFixture<ProfileClusterFixture>
 {
     private ProfileStoreCluster Cluster => fixture.Cluster;

@@ -6,6 +6,7 @@ using Orleans.Profiles.Tests.Support;
 namespace Orleans.Profiles.Tests.Grains;
 
 /// <summary>A staging write that fails halfway (a full disk) is reported as storage unavailable and costs a retry, never the session.</summary>
+[Trait(TestCategory.Name, TestCategory.Grain)]
 public sealed class StagingFaultTests : IAsyncLifetime
 {
     private readonly TempDirectory _data = new("staging-faults");

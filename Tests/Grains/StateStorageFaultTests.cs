@@ -4,6 +4,7 @@ using Orleans.Runtime;
 namespace Orleans.Profiles.Tests.Grains;
 
 /// <summary>A profile whose state storage fails answers "storage unavailable" (typed, retryable) and the silo serves everyone else.</summary>
+[Trait(TestCategory.Name, TestCategory.Grain)]
 public sealed class StateStorageFaultTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Orleans.Profiles.Tests.Support;
 
 namespace Orleans.Profiles.Tests.Grains;
 
+[Trait(TestCategory.Name, TestCategory.Grain)]
 public sealed class UploadTests(ProfileClusterFixture fixture) : IClassFixture<ProfileClusterFixture>
 {
     private ProfileStoreCluster Cluster => fixture.Cluster;

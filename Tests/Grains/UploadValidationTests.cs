@@ -4,6 +4,7 @@ using Orleans.Profiles.Tests.Support;
 namespace Orleans.Profiles.Tests.Grains;
 
 /// <summary>Bad input gets a typed error and changes nothing (invariants 1 and 7).</summary>
+[Trait(TestCategory.Name, TestCategory.Grain)]
 public sealed class UploadValidationTests(ProfileClusterFixture fixture) : IClassFixture<ProfileClusterFixture>
 {
     private const string Hive = "NTUSER.DAT";

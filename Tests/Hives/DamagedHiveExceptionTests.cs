@@ -4,6 +4,7 @@ using Orleans.Profiles.Tests.Support;
 namespace Orleans.Profiles.Tests.Hives;
 
 /// <summary>A damaged hive becomes a typed, serializable bad-input error that names the file and the offset.</summary>
+[Trait(TestCategory.Name, TestCategory.Unit)]
 public sealed class DamagedHiveExceptionTests
 {
     private static HiveCheckResult ZeroedPage()

@@ -1,4 +1,5 @@
 using Orleans.Profiles.Hives;
+using Orleans.Profiles.Tests.Support;
 
 namespace Orleans.Profiles.Tests.Hives;
 
@@ -6,6 +7,7 @@ namespace Orleans.Profiles.Tests.Hives;
 /// The hive sanity check: a built hive passes whatever the pieces it is fed in, and each kind of damage a torn or
 /// truncated write leaves is found at its exact offset.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.Unit)]
 public sealed class HiveCheckerTests
 {
     private const string Path = @"NTUSER.DAT";

@@ -12,6 +12,7 @@ namespace Orleans.Profiles.Tests.Hostile;
 /// one: these tests give the agent's own resolution (<see cref="ProfileSyncClient.ResolveTargets"/>,
 /// <see cref="ProfilePath.ToLocal"/>) the manifests directly. No cluster, no network.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.Unit)]
 public sealed class AgentTargetTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly char Separator = Path.DirectorySeparatorChar;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FsCheck;
 using Xunit.Abstractions;
+using Orleans.Profiles.Tests.Support;
 
 namespace Orleans.Profiles.Tests.Hostile;
 
@@ -11,6 +12,7 @@ namespace Orleans.Profiles.Tests.Hostile;
 /// victim profile does not change (see <see cref="HostileStore.RunAsync"/>). Each test prints its seed
 /// and how many requests of each kind it sent; replay a run with PROFILES_HOSTILE_SEED.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.Grain)]
 public sealed class HostileInputTests(HostileInputStore store, ITestOutputHelper output) : IClassFixture<HostileInputStore>
 {
     private async Task RunAsync(string name, Gen<HostileRequest> requests, int cases)

@@ -52,6 +52,7 @@ public sealed class HostileSequenceStore() : HostileStore(maxOpenSessions: 2, ma
 /// lies show only at put or commit) on fresh profiles: after every call, its outcome and the profile's
 /// status are exactly what a model of the store predicts, the silo serves, and the victim is unchanged.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.Grain)]
 public sealed class HostileSequenceTests(HostileSequenceStore store, ITestOutputHelper output) : IClassFixture<HostileSequenceStore>
 {
     private const int Cases = 320;

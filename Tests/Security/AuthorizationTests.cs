@@ -7,6 +7,7 @@ namespace Orleans.Profiles.Tests.Security;
 /// Invariant 6 on a real in-process cluster with authentication on: a caller reaches only the
 /// profiles its token allows, every refusal is typed, and a refused call changes nothing.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.Grain)]
 public sealed class AuthorizationTests : IAsyncLifetime
 {
     private static readonly ProfileKey Alice = ProfileKey.Parse(@"contoso\alice");

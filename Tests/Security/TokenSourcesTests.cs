@@ -8,6 +8,7 @@ using Orleans.Profiles.Tests.Support;
 namespace Orleans.Profiles.Tests.Security;
 
 /// <summary>A silo can take its signing keys from a JWKS file (offline) or from an OpenID Connect authority.</summary>
+[Trait(TestCategory.Name, TestCategory.Grain)]
 public sealed class TokenSourcesTests : IDisposable
 {
     private static readonly ProfileKey Alice = ProfileKey.Parse(@"contoso\alice");

@@ -8,6 +8,7 @@ namespace Orleans.Profiles.Tests.Tls;
 /// a silo whose certificate chains to another CA is refused by them (and refuses them) and never becomes a member.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.EndToEnd)]
 public sealed class TlsClusterTests(TestCertificates certificates) : IClassFixture<TestCertificates>, IAsyncLifetime
 {
     // Short probes, as SiloCluster uses, so a silo that cannot be reached is declared dead in seconds.

@@ -12,6 +12,7 @@ namespace Orleans.Profiles.Tests.Tls;
 /// through a plain TCP proxy; bad TLS settings stop the silo with exit code 2 and one line.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.EndToEnd)]
 public sealed class TlsTests(SiloFixture plaintext, TlsSiloFixture tls) : IClassFixture<TlsSiloFixture>
 {
     private const string CaSubject = "CN=Orleans.Profiles Test CA";

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
+using Orleans.Profiles.Tests.Support;
 
 namespace Orleans.Profiles.Tests.Unit;
 
+[Trait(TestCategory.Name, TestCategory.Unit)]
 public sealed class ContentHashTests
 {
     private const string AbcHex = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";

@@ -3,6 +3,7 @@ using Orleans.Profiles.Tests.Support;
 namespace Orleans.Profiles.Tests.Unit;
 
 /// <summary>Typed errors cross the wire as themselves, so an agent can tell bad input from a fault.</summary>
+[Trait(TestCategory.Name, TestCategory.Unit)]
 public sealed class ExceptionSerializationTests
 {
     private static readonly ContentHash SomeHash = ContentHash.Compute("chunk"u8);

@@ -7,6 +7,7 @@ using Orleans.Storage;
 
 namespace Orleans.Profiles.Tests.Unit;
 
+[Trait(TestCategory.Name, TestCategory.Unit)]
 public sealed class LocalFileGrainStorageTests : IDisposable
 {
     private const string StateName = "profile";

@@ -5,6 +5,7 @@ using Orleans.Profiles.Tests.Support;
 
 namespace Orleans.Profiles.Tests.Unit;
 
+[Trait(TestCategory.Name, TestCategory.Unit)]
 public sealed class LocalManifestStoreTests : IDisposable
 {
     private static readonly ProfileKey Profile = ProfileKey.Parse("CONTOSO\\Alice");

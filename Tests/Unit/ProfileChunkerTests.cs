@@ -3,6 +3,7 @@ using Orleans.Profiles.Tests.Support;
 
 namespace Orleans.Profiles.Tests.Unit;
 
+[Trait(TestCategory.Name, TestCategory.Unit)]
 public sealed class ProfileChunkerTests
 {
     [Theory]

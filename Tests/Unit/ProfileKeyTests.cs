@@ -1,5 +1,8 @@
+using Orleans.Profiles.Tests.Support;
+
 namespace Orleans.Profiles.Tests.Unit;
 
+[Trait(TestCategory.Name, TestCategory.Unit)]
 public sealed class ProfileKeyTests
 {
     private static readonly Dictionary<string, string> UpnDomains = new() { ["contoso.com"] = "CONTOSO" };

@@ -1,5 +1,8 @@
+using Orleans.Profiles.Tests.Support;
+
 namespace Orleans.Profiles.Tests.Unit;
 
+[Trait(TestCategory.Name, TestCategory.Unit)]
 public sealed class ProfilePathTests
 {
     private static readonly char Sep = Path.DirectorySeparatorChar;

@@ -2,10 +2,12 @@ using Azure;
 using Orleans.Profiles.AzureStorage;
 using Orleans.Profiles.Local;
 using Orleans.Runtime;
+using Orleans.Profiles.Tests.Support;
 
 namespace Orleans.Profiles.Tests.Unit;
 
 /// <summary>What a caller is told when storage fails: the kind of failure, never the SDK's message with its URIs and paths.</summary>
+[Trait(TestCategory.Name, TestCategory.Unit)]
 public sealed class StorageFaultsTests
 {
     private static readonly RequestFailedException Refused = new("Connection refused (127.0.0.1:10000) http://127.0.0.1:10000/devstoreaccount1/x");

@@ -4,6 +4,7 @@ using Orleans.Profiles.Tests.Support;
 namespace Orleans.Profiles.Tests.Unit;
 
 /// <summary>The shared generator does what the grain and end-to-end tests rely on.</summary>
+[Trait(TestCategory.Name, TestCategory.Unit)]
 public sealed class TestDataTests
 {
     [Fact]
