@@ -20,15 +20,14 @@ public static class ProfileSiloHostingExtensions
     public static ISiloBuilder UseConfiguredProfileStore(this ISiloBuilder orleans, SiloSettings settings)
     {
         var silo = settings.Silo;
-        orleans.AddProfileStore(o => settings.Section(SiloSettingsHostingExtensions.ProfileStoreSection).Bind(o));
-        orleans.AddProfileAuthentication(o => settings.Section(ProfileAuthenticationOptions.Section).Bind(o));
+        // Sections Store, Auth and Membership are bound by AddSiloSettings.
+        orleans.AddProfileStore();
         if (!settings.Auth.IsConfigured && (silo.ListenOnAnyAddress || !IPAddress.IsLoopback(settings.AdvertisedAddress)))
         {
             throw new OptionsValidationException(ProfileAuthenticationOptions.Section, typeof(ProfileAuthenticationOptions),
                 ["Without token keys (--token-key-file, Auth:JwksFile or Auth:Authority) the silo serves loopback only: configure authentication to listen beyond it."]);
         }
 
-        orleans.Configure<ClusterMembershipOptions>(settings.Section(SiloSettingsHostingExtensions.MembershipSection));
         switch (settings.Storage.Mode)
         {
             case StorageMode.Local:

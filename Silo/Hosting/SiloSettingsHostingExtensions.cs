@@ -28,14 +28,16 @@ public static class SiloSettingsHostingExtensions
         var dashboard = Bind(builder.Services, configuration, SiloDashboardOptions.Section, new SiloDashboardOptionsValidator(), failures);
         var storage = Bind(builder.Services, configuration, StorageModeOptions.Section, new StorageModeOptionsValidator(), failures);
 
-        // Bound where they are used (the grains' and storage modes' own AddXxx, or the certificate loader), checked here too.
-        var tls = Read<SiloTlsOptions>(configuration, SiloTlsOptions.Section, failures);
-        var store = Read<ProfileStoreOptions>(configuration, ProfileStoreSection, failures);
+        // Validated at start by the validators their own AddXxx registers (AddProfileStore), or by the certificate loader.
+        var tls = Bind<SiloTlsOptions>(builder.Services, configuration, SiloTlsOptions.Section, failures);
+        var store = Bind<ProfileStoreOptions>(builder.Services, configuration, ProfileStoreSection, failures);
         Check(new ProfileStoreOptionsValidator(), store, failures);
-        var auth = Read<ProfileAuthenticationOptions>(configuration, ProfileAuthenticationOptions.Section, failures);
+        var auth = Bind<ProfileAuthenticationOptions>(builder.Services, configuration, ProfileAuthenticationOptions.Section, failures);
+        Bind<ClusterMembershipOptions>(builder.Services, configuration, MembershipSection, failures);
+
+        // Bound by the storage mode's UseXxxProfileStorage (only the mode in use), checked here for values that do not convert.
         Read<LocalStorageOptions>(configuration, StorageModeOptions.Section, failures);
         Read<AzureStorageOptions>(configuration, AzureSection, failures);
-        Read<ClusterMembershipOptions>(configuration, MembershipSection, failures);
 
         var advertised = AdvertisedAddress(silo, failures);
         if (failures.Count > 0)
@@ -59,11 +61,17 @@ public static class SiloSettingsHostingExtensions
     private static T Bind<T>(IServiceCollection services, IConfiguration configuration, string section, IValidateOptions<T> validator, List<string> failures)
         where T : class, new()
     {
-        services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateOnStart();
         services.AddSingleton(validator);
-        var options = Read<T>(configuration, section, failures);
+        var options = Bind<T>(services, configuration, section, failures);
         Check(validator, options, failures);
         return options;
+    }
+
+    private static T Bind<T>(IServiceCollection services, IConfiguration configuration, string section, List<string> failures)
+        where T : class, new()
+    {
+        services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        return Read<T>(configuration, section, failures);
     }
 
     /// <summary>The section bound to a <typeparamref name="T"/>; a value the binder cannot convert is a failure, not an exception.</summary>

@@ -50,17 +50,29 @@ public sealed class SiloStartupErrorTests
     [InlineData("--gateway-port", "Silo:GatewayPort (--gateway-port)")]
     [InlineData("--health-port", "Health:Port (--health-port)")]
     [InlineData("--silo-port", "Silo:SiloPort (--silo-port)")]
+    [InlineData("--Dashboard:Port", "Dashboard:Port")]
     public async Task A_port_in_use_stops_the_silo_with_one_line_naming_the_port_and_the_setting(string option, string setting)
     {
         using var occupier = new TcpListener(IPAddress.Loopback, 0);
         occupier.Start();
         var port = ((IPEndPoint)occupier.LocalEndpoint).Port;
 
-        var (code, output, errors) = await RunFailingSiloAsync([option, $"{port}"]);
+        var (code, output, errors) = await RunFailingSiloAsync([$"{option}={port}", "--Dashboard:Enabled=true", $"--Dashboard:Port={(option == "--Dashboard:Port" ? port : Programs.FreePort())}"]);
 
         Assert.Equal(2, code);
         Assert.Equal($"profiles-silo: port {port} on 127.0.0.1 is already in use: set {setting} to a free port, or stop what listens there.\n", errors);
         Assert.DoesNotContain("silo ready", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_settings_on_one_port_stop_the_silo_with_one_line_naming_both()
+    {
+        var port = Programs.FreePort();
+
+        var (code, _, errors) = await RunFailingSiloAsync(["--gateway-port", $"{port}", "--health-port", $"{port}"]);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"profiles-silo: Silo:GatewayPort (--gateway-port) and Health:Port (--health-port) are set to the same port {port}: give each its own.\n", errors);
     }
 
     /// <summary>Starts a silo on free ports that is expected to refuse to start (later arguments win); returns its exit code and output.</summary>
