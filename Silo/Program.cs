@@ -27,25 +27,29 @@ builder.Logging.AddSimpleConsole(o =>
     o.TimestampFormat = "HH:mm:ss.fff ";
 });
 
-builder.Services.AddOptionsWithValidateOnStart<SiloHostOptions>().BindConfiguration(SiloHostOptions.Section);
-builder.Services.AddSingleton<IValidateOptions<SiloHostOptions>, SiloHostOptionsValidator>();
-var silo = builder.Configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
-var health = builder.Configuration.GetSection(HealthOptions.Section).Get<HealthOptions>() ?? new HealthOptions();
-var dashboard = builder.Configuration.GetSection(SiloDashboardOptions.Section).Get<SiloDashboardOptions>() ?? new SiloDashboardOptions();
-var mode = builder.Configuration[$"{StorageModeOptions.Section}:Mode"] ?? StorageModeOptions.LocalMode;
-
+SiloSettings? checkedSettings = null;
 try
 {
-    builder.UseOrleans(orleans => orleans.UseConfiguredProfileStore(builder.Configuration, silo));
+    var settings = checkedSettings = builder.AddSiloSettings();
+
+    // Checked before anything binds, so a taken port is named rather than a stack trace from deep inside Orleans or Kestrel.
+    if (SiloPorts.FindBusy(settings) is { } taken)
+    {
+        Console.Error.WriteLine($"profiles-silo: {taken}");
+        return 2;
+    }
+
+    var (silo, mode) = (settings.Silo, settings.Storage.Mode);
+    builder.UseOrleans(orleans => orleans.UseConfiguredProfileStore(settings));
     builder.Services.AddProfileSiloTelemetry();
-    builder.ListenForHealth(health, silo, dashboard);
+    builder.ListenForHealth(settings);
 
     await using var app = builder.Build();
-    app.MapProfileSiloEndpoints(dashboard);
+    app.MapProfileSiloEndpoints(settings.Dashboard);
     app.Lifetime.ApplicationStarted.Register(() =>
     {
         var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        var where = mode == StorageModeOptions.LocalMode
+        var where = mode == StorageMode.Local
             ? app.Services.GetRequiredService<IOptions<LocalStorageOptions>>().Value.FullDataDirectory
             : $"Azure storage, cluster {silo.ClusterId}";
         if (app.Services.GetRequiredService<IOptions<Orleans.Profiles.Security.ProfileAuthenticationOptions>>().Value.IsConfigured)
@@ -58,7 +62,7 @@ try
         }
 
         app.Logger.LogInformation("Orleans.Profiles silo ready: gateway port {GatewayPort}, silo port {SiloPort}, storage {Mode} in {Where}, health {Health}",
-            silo.GatewayPort, silo.SiloPort, mode, where, string.Join(" ", urls));
+            silo.GatewayPort, silo.SiloPort, settings.Storage.ModeName, where, string.Join(" ", urls));
     });
 
     await app.RunAsync();
@@ -67,5 +71,12 @@ try
 catch (OptionsValidationException ex)
 {
     Console.Error.WriteLine($"profiles-silo: invalid configuration: {string.Join(" ", ex.Failures)}");
+    return 2;
+}
+catch (Exception ex) when (SiloPorts.IsAddressInUse(ex))
+{
+    // Taken between the check and the bind: find which port now (the host is disposed, its own ports are free again).
+    var busy = checkedSettings is null ? null : SiloPorts.FindBusy(checkedSettings);
+    Console.Error.WriteLine($"profiles-silo: {busy ?? $"a port is already in use: {ex.Message.Split('\n')[0].Trim()}"}");
     return 2;
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Orleans.Profiles.Sync;
 
@@ -45,24 +44,7 @@ public static class AgentTlsOptions
     }
 
     private static X509Certificate2Collection LoadAuthorities(string file)
-    {
-        if (!File.Exists(file))
-        {
-            throw new FileNotFoundException($"--tls-ca: the file {file} does not exist.", file);
-        }
-
-        var authorities = new X509Certificate2Collection();
-        try
-        {
-            authorities.ImportFromPemFile(file);
-        }
-        catch (CryptographicException ex)
-        {
-            throw new ArgumentException($"--tls-ca: {file} cannot be read as PEM certificates: {ex.Message}", ex);
-        }
-
-        return authorities.Count > 0 ? authorities : throw new ArgumentException($"--tls-ca: {file} holds no PEM certificate (-----BEGIN CERTIFICATE-----).");
-    }
+        => TlsCertificates.TryLoadPemAuthorities(file, out var problem) ?? throw new ArgumentException($"--tls-ca: {problem}");
 
     /// <summary>
     /// The host name each gateway address was given by (every address the name resolves to), so the certificate is

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Connections;
 using Orleans.Configuration;
@@ -18,7 +17,6 @@ namespace Orleans.Profiles.Sync;
 /// </summary>
 internal sealed class GatewayTls
 {
-    private const string ServerAuthenticationOid = "1.3.6.1.5.5.7.3.1";
     private static readonly AsyncLocal<Handshake?> Current = new();
     private readonly ClientTlsOptions _options;
     private readonly TimeSpan _handshakeTimeout;
@@ -117,10 +115,10 @@ internal sealed class GatewayTls
         {
             if ((errors & ~SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
             {
-                problems.Add($"it does not chain to a certificate authority this machine trusts ({(presented is null ? errors.ToString() : Describe(presented))}); give the silos' CA with --tls-ca");
+                problems.Add($"it does not chain to a certificate authority this machine trusts ({(presented is null ? errors.ToString() : TlsCertificates.DescribeChain(presented))}); give the silos' CA with --tls-ca");
             }
         }
-        else if (ChainProblem(certificate, presented, _options.Authorities) is { } chain)
+        else if (TlsCertificates.ChainProblem(certificate, _options.Authorities, TlsCertificates.Intermediates(presented), TlsCertificates.ServerAuthenticationOid) is { } chain)
         {
             problems.Add($"it does not chain to a certificate authority of {_options.AuthoritiesSource ?? "the configured authorities"} ({chain})");
         }
@@ -133,28 +131,6 @@ internal sealed class GatewayTls
         handshake?.Refusal = $"the TLS certificate of gateway {handshake.Gateway} ({certificate.Subject}, issued by {certificate.Issuer}) was refused: {string.Join("; and ", problems)}";
         return false;
     }
-
-    private static string? ChainProblem(X509Certificate2 certificate, X509Chain? presented, X509Certificate2Collection authorities)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ApplicationPolicy.Add(new Oid(ServerAuthenticationOid));
-        if (presented is not null)
-        {
-            chain.ChainPolicy.ExtraStore.AddRange(presented.ChainPolicy.ExtraStore);
-            foreach (var element in presented.ChainElements.Skip(1))
-            {
-                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-
-        return chain.Build(certificate) ? null : Describe(chain);
-    }
-
-    private static string Describe(X509Chain chain)
-        => string.Join(", ", chain.ChainStatus.Select(s => s.Status).Distinct().Select(s => s.ToString())) is { Length: > 0 } text ? text : "no chain";
 
     private static string Names(X509Certificate2 certificate)
     {

@@ -42,6 +42,11 @@ public sealed class ProfileStoreOptionsValidator : IValidateOptions<ProfileStore
             failures.Add($"ConflictPolicy must be one of {string.Join(", ", Enum.GetNames<ConflictPolicy>())}.");
         }
 
+        if (!Enum.IsDefined(options.DamagedHives))
+        {
+            failures.Add($"DamagedHives must be one of {string.Join(", ", Enum.GetNames<DamagedHivePolicy>())}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -17,36 +17,34 @@ public static class ProfileSiloHostingExtensions
     public const string AzureConnectionStringVariable = "AZURE_STORAGE_CONNECTION_STRING";
 
     /// <summary>Adds the profile store to the silo in the configured storage mode.</summary>
-    public static ISiloBuilder UseConfiguredProfileStore(this ISiloBuilder orleans, IConfiguration configuration, SiloHostOptions silo)
+    public static ISiloBuilder UseConfiguredProfileStore(this ISiloBuilder orleans, SiloSettings settings)
     {
-        orleans.AddProfileStore(o => configuration.GetSection("Store").Bind(o));
-        var auth = configuration.GetSection(ProfileAuthenticationOptions.Section).Get<ProfileAuthenticationOptions>() ?? new ProfileAuthenticationOptions();
-        orleans.AddProfileAuthentication(o => configuration.GetSection(ProfileAuthenticationOptions.Section).Bind(o));
-        if (!auth.IsConfigured && (silo.ListenOnAnyAddress || !IPAddress.IsLoopback(AdvertisedAddress(silo))))
+        var silo = settings.Silo;
+        // Sections Store, Auth and Membership are bound by AddSiloSettings.
+        orleans.AddProfileStore();
+        if (!settings.Auth.IsConfigured && (silo.ListenOnAnyAddress || !IPAddress.IsLoopback(settings.AdvertisedAddress)))
         {
             throw new OptionsValidationException(ProfileAuthenticationOptions.Section, typeof(ProfileAuthenticationOptions),
                 ["Without token keys (--token-key-file, Auth:JwksFile or Auth:Authority) the silo serves loopback only: configure authentication to listen beyond it."]);
         }
 
-        orleans.Configure<ClusterMembershipOptions>(configuration.GetSection("Membership"));
-        var mode = configuration.GetSection(StorageModeOptions.Section).Get<StorageModeOptions>()?.Mode ?? StorageModeOptions.LocalMode;
-        switch (mode.ToLowerInvariant())
+        switch (settings.Storage.Mode)
         {
-            case StorageModeOptions.LocalMode:
+            case StorageMode.Local:
                 // One silo on loopback: no membership table to run, nothing to reach over the network.
                 orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId);
                 orleans.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
-                orleans.UseLocalProfileStorage((OptionsBuilder<LocalStorageOptions> local) => local.Bind(configuration.GetSection(StorageModeOptions.Section)));
+                orleans.UseLocalProfileStorage((OptionsBuilder<LocalStorageOptions> local) => local.Bind(settings.Section(StorageModeOptions.Section)));
                 break;
-            case StorageModeOptions.AzureMode:
+            case StorageMode.Azure:
                 orleans.Configure<ClusterOptions>(o =>
                 {
                     o.ClusterId = silo.ClusterId;
                     o.ServiceId = silo.ServiceId;
                 });
-                orleans.ConfigureEndpoints(AdvertisedAddress(silo), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: silo.ListenOnAnyAddress);
+                orleans.ConfigureEndpoints(settings.AdvertisedAddress, silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: silo.ListenOnAnyAddress);
                 orleans.UseAzureProfileStorage((OptionsBuilder<AzureStorageOptions> azure) => azure
-                    .Bind(configuration.GetSection($"{StorageModeOptions.Section}:Azure"))
+                    .Bind(settings.Section(SiloSettingsHostingExtensions.AzureSection))
                     .PostConfigure(o => o.ConnectionString = string.IsNullOrWhiteSpace(o.ConnectionString) ? Environment.GetEnvironmentVariable(AzureConnectionStringVariable) : o.ConnectionString));
                 if (string.Equals(Environment.GetEnvironmentVariable("ORLEANS_KUBERNETES_HOSTING"), "true", StringComparison.OrdinalIgnoreCase))
                 {
@@ -55,7 +53,8 @@ public static class ProfileSiloHostingExtensions
 
                 break;
             default:
-                throw new OptionsValidationException(StorageModeOptions.Section, typeof(StorageModeOptions), [$"Unknown storage mode '{mode}' (--storage): use 'local' or 'azure'."]);
+                // StorageModeOptionsValidator has refused it already.
+                throw new OptionsValidationException(StorageModeOptions.Section, typeof(StorageModeOptions), [EnumSettings.NotOneOf("Storage:Mode", settings.Storage.Mode.ToString(), typeof(StorageMode))]);
         }
 
         if (silo.GatewayListenPort != 0 && silo.GatewayListenPort != silo.GatewayPort)
@@ -64,12 +63,12 @@ public static class ProfileSiloHostingExtensions
             orleans.Configure<EndpointOptions>(o => o.GatewayListeningEndpoint = new IPEndPoint(silo.ListenOnAnyAddress ? IPAddress.Any : o.AdvertisedIPAddress, silo.GatewayListenPort));
         }
 
-        if (configuration.GetSection(SiloDashboardOptions.Section).Get<SiloDashboardOptions>() is { Enabled: true })
+        if (settings.Dashboard.Enabled)
         {
             orleans.AddDashboard();
         }
 
-        orleans.UseConfiguredTls(configuration);
+        orleans.UseConfiguredTls(settings.Tls);
         return orleans;
     }
 
@@ -84,9 +83,10 @@ public static class ProfileSiloHostingExtensions
     }
 
     /// <summary>Binds the HTTP endpoint (loopback unless told otherwise) and the dashboard's port when enabled.</summary>
-    public static void ListenForHealth(this WebApplicationBuilder builder, HealthOptions health, SiloHostOptions silo, SiloDashboardOptions dashboard)
+    public static void ListenForHealth(this WebApplicationBuilder builder, SiloSettings settings)
     {
-        var address = silo.ListenOnAnyAddress ? IPAddress.Any : IPAddress.Parse(health.Address);
+        var (health, dashboard) = (settings.Health, settings.Dashboard);
+        var address = settings.Silo.ListenOnAnyAddress ? IPAddress.Any : IPAddress.Parse(health.Address); // checked by HealthOptionsValidator
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(address, health.Port);
@@ -107,9 +107,4 @@ public static class ProfileSiloHostingExtensions
             app.MapOrleansDashboard().RequireHost($"*:{dashboard.Port}");
         }
     }
-
-    private static IPAddress AdvertisedAddress(SiloHostOptions silo)
-        => silo.AdvertisedAddress is { Length: > 0 } configured ? IPAddress.Parse(configured)
-            : Environment.GetEnvironmentVariable("POD_IP") is { Length: > 0 } pod ? IPAddress.Parse(pod)
-            : IPAddress.Loopback;
 }

@@ -26,6 +26,11 @@ public sealed class SiloHostOptionsValidator : IValidateOptions<SiloHostOptions>
             failures.Add("The silo port and the gateway port must differ.");
         }
 
+        if (options.AdvertisedAddress is { Length: > 0 } advertised && !IPAddress.TryParse(advertised, out _))
+        {
+            failures.Add($"Silo:AdvertisedAddress (--advertise-ip): '{advertised}' is not an IP address.");
+        }
+
         if (string.IsNullOrWhiteSpace(options.ClusterId) || string.IsNullOrWhiteSpace(options.ServiceId))
         {
             failures.Add("Silo:ClusterId and Silo:ServiceId must not be empty.");

@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace Orleans.Profiles.Silo.Hosting;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace Orleans.Profiles.Silo.Hosting;
 public sealed class SiloTlsOptions
 {
     public const string Section = "Tls";
-    public const string DefaultStoreLocation = "CurrentUser";
+    public const StoreLocation DefaultStoreLocation = StoreLocation.CurrentUser;
 
     /// <summary>The silo's certificate: a PKCS#12 (PFX) file with its key, or a PEM certificate (then <see cref="KeyPath"/>).</summary>
     public string? CertificatePath { get; set; }
@@ -28,7 +30,7 @@ public sealed class SiloTlsOptions
     public string? StoreThumbprint { get; set; }
 
     /// <summary>The store of <see cref="StoreThumbprint"/>: <c>CurrentUser</c> or <c>LocalMachine</c>.</summary>
-    public string StoreLocation { get; set; } = DefaultStoreLocation;
+    public StoreLocation StoreLocation { get; set; } = DefaultStoreLocation;
 
     /// <summary>Whether a certificate is configured at all: without one the silo runs in plaintext.</summary>
     public bool IsConfigured => !string.IsNullOrWhiteSpace(CertificatePath) || !string.IsNullOrWhiteSpace(StoreThumbprint);

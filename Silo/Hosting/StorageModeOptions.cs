@@ -4,12 +4,11 @@ namespace Orleans.Profiles.Silo.Hosting;
 public sealed class StorageModeOptions
 {
     public const string Section = "Storage";
-    public const string LocalMode = "local";
-    public const string AzureMode = "azure";
+    public const StorageMode DefaultMode = StorageMode.Local;
 
-    /// <summary>
-    /// <c>local</c>: grain state, packs and manifests as files under <c>DataDirectory</c>, one silo on loopback.
-    /// <c>azure</c>: Azure blobs and an Azure membership table (section <c>Storage:Azure</c>), a cluster of silos.
-    /// </summary>
-    public string Mode { get; set; } = LocalMode;
+    /// <summary>Parsed once, ignoring case: <c>local</c>, <c>Local</c> and <c>LOCAL</c> are one mode.</summary>
+    public StorageMode Mode { get; set; } = DefaultMode;
+
+    /// <summary>How logs and messages name the mode: as it is typed, lower case.</summary>
+    public string ModeName => Mode.ToString().ToLowerInvariant();
 }

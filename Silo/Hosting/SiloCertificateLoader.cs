@@ -5,22 +5,12 @@ using Microsoft.Extensions.Options;
 namespace Orleans.Profiles.Silo.Hosting;
 
 /// <summary>
-/// Checks the <c>Tls</c> settings by loading what they name: the files exist, the certificate has its private key
+/// Loads what the <c>Tls</c> settings name and checks it: the files exist, the certificate has its private key
 /// (the key file matches it), may serve as TLS server and client (silos are both to each other), is within its
 /// validity period and chains to the configured authorities. Every failure is one line that never contains the password.
 /// </summary>
-public sealed class SiloTlsOptionsValidator : IValidateOptions<SiloTlsOptions>
+public static class SiloCertificateLoader
 {
-    public const string ServerAuthenticationOid = "1.3.6.1.5.5.7.3.1";
-    public const string ClientAuthenticationOid = "1.3.6.1.5.5.7.3.2";
-
-    public ValidateOptionsResult Validate(string? name, SiloTlsOptions options)
-    {
-        var failures = new List<string>();
-        using var loaded = TryLoad(options, failures);
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
     /// <summary>The configured certificate and authorities; throws <see cref="OptionsValidationException"/> with every problem found.</summary>
     public static SiloTlsCertificates Load(SiloTlsOptions options)
     {
@@ -68,27 +58,10 @@ public sealed class SiloTlsOptionsValidator : IValidateOptions<SiloTlsOptions>
 
     private static X509Certificate2Collection? LoadAuthorities(string path, List<string> failures)
     {
-        if (!File.Exists(path))
+        var authorities = TlsCertificates.TryLoadPemAuthorities(path, out var problem);
+        if (authorities is null)
         {
-            failures.Add($"Tls:CaPath (--tls-ca): the file {path} does not exist.");
-            return null;
-        }
-
-        var authorities = new X509Certificate2Collection();
-        try
-        {
-            authorities.ImportFromPemFile(path);
-        }
-        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
-        {
-            failures.Add($"Tls:CaPath (--tls-ca): {path} cannot be read as PEM certificates: {FirstLine(ex)}");
-            return null;
-        }
-
-        if (authorities.Count == 0)
-        {
-            failures.Add($"Tls:CaPath (--tls-ca): {path} holds no PEM certificate (-----BEGIN CERTIFICATE-----).");
-            return null;
+            failures.Add($"Tls:CaPath (--tls-ca): {problem}");
         }
 
         return authorities;
@@ -191,9 +164,10 @@ public sealed class SiloTlsOptionsValidator : IValidateOptions<SiloTlsOptions>
 
     private static X509Certificate2? LoadFromStore(SiloTlsOptions options, List<string> failures)
     {
-        if (!Enum.TryParse<StoreLocation>(options.StoreLocation, ignoreCase: true, out var location) || !Enum.IsDefined(location))
+        var location = options.StoreLocation;
+        if (!Enum.IsDefined(location))
         {
-            failures.Add($"Tls:StoreLocation must be CurrentUser or LocalMachine, not '{options.StoreLocation}'.");
+            failures.Add(EnumSettings.NotOneOf("Tls:StoreLocation", location.ToString(), typeof(StoreLocation)));
             return null;
         }
 
@@ -245,39 +219,20 @@ public sealed class SiloTlsOptionsValidator : IValidateOptions<SiloTlsOptions>
             failures.Add($"Tls: {what} is valid only from {certificate.NotBefore:u} to {certificate.NotAfter:u}.");
         }
 
-        foreach (var (oid, use) in new[] { (ServerAuthenticationOid, "server authentication (serverAuth)"), (ClientAuthenticationOid, "client authentication (clientAuth), which silos use with each other") })
+        foreach (var (oid, use) in new[] { (TlsCertificates.ServerAuthenticationOid, "server authentication (serverAuth)"), (TlsCertificates.ClientAuthenticationOid, "client authentication (clientAuth), which silos use with each other") })
         {
-            if (!AllowsUsage(certificate, oid))
+            if (!TlsCertificates.AllowsUsage(certificate, oid))
             {
                 failures.Add($"Tls: {what} is not valid for TLS {use}: its Extended Key Usage must include both serverAuth and clientAuth.");
             }
         }
 
-        using var chain = new X509Chain();
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ExtraStore.AddRange(extra);
-        if (authorities is not null)
-        {
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
-        }
-
-        if (!chain.Build(certificate))
+        if (TlsCertificates.ChainProblem(certificate, authorities, extra) is { } problem)
         {
             var to = authorities is null ? "a certificate authority of the system trust store (set Tls:CaPath, --tls-ca, for a private CA)" : $"a certificate authority of {options.CaPath} (Tls:CaPath, --tls-ca)";
-            failures.Add($"Tls: {what} does not chain to {to} ({DescribeChain(chain)}); other silos and agents would refuse it.");
+            failures.Add($"Tls: {what} does not chain to {to} ({problem}); other silos and agents would refuse it.");
         }
     }
-
-    /// <summary>A certificate without an Extended Key Usage extension may be used for anything.</summary>
-    public static bool AllowsUsage(X509Certificate2 certificate, string oid)
-    {
-        var usages = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().ToList();
-        return usages.Count == 0 || usages.Any(u => u.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value == oid));
-    }
-
-    public static string DescribeChain(X509Chain chain)
-        => string.Join(", ", chain.ChainStatus.Select(s => s.Status).Distinct().Select(s => s.ToString()));
 
     private static bool IsPem(string path)
     {
@@ -298,19 +253,4 @@ public sealed class SiloTlsOptionsValidator : IValidateOptions<SiloTlsOptions>
             certificate.Dispose();
         }
     }
-}
-
-/// <summary>What the <c>Tls</c> settings named, loaded and checked.</summary>
-public sealed class SiloTlsCertificates(X509Certificate2 certificate, X509Certificate2Collection? authorities, string authoritiesDescription) : IDisposable
-{
-    /// <summary>The silo's own certificate, with its private key.</summary>
-    public X509Certificate2 Certificate { get; } = certificate;
-
-    /// <summary>The trust anchors for silo peers; null: the system trust store.</summary>
-    public X509Certificate2Collection? Authorities { get; } = authorities;
-
-    /// <summary>For logs: where the trust anchors come from.</summary>
-    public string AuthoritiesDescription { get; } = authoritiesDescription;
-
-    public void Dispose() => Certificate.Dispose();
 }
