@@ -7,7 +7,8 @@ namespace Orleans.Profiles.Sync;
 /// changed since it was hashed fails the read instead of sending or writing wrong bytes. Handles are
 /// opened once per file for the length of a transfer.
 /// </summary>
-internal sealed class LocalChunkReader : IDisposable
+/// <param name="changed">What to throw when a file no longer has the bytes it was hashed with (the message names the operation).</param>
+internal sealed class LocalChunkReader(Func<string, FileChangedDuringSyncException> changed) : IDisposable
 {
     private readonly Dictionary<string, SafeFileHandle> _handles = new(StringComparer.Ordinal);
 
@@ -17,7 +18,7 @@ internal sealed class LocalChunkReader : IDisposable
         var read = await RandomAccess.ReadAsync(Open(path), data, offset, cancellationToken);
         return read == length && ContentHash.Compute(data) == hash
             ? data
-            : throw new LocalFileChangedException(path);
+            : throw changed(path);
     }
 
     public void Dispose()

@@ -11,6 +11,9 @@ namespace Orleans.Profiles.Sync;
 /// </summary>
 internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOptions options, TimeProvider time, SyncStateStore state, PullJournal journal, ILogger logger)
 {
+    /// <summary>Test seam: called once the local files are hashed, before the new ones are built from them (a test edits a file there).</summary>
+    public Action? BeforeBuild { get; set; }
+
     public async Task<PullResult> RunAsync(ProfileKey profile, string path, int snapshotNumber, bool force, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
@@ -80,9 +83,10 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
 
         if (changedLocally.Count > 0 && !force)
         {
-            throw new LocalChangesException(changedLocally);
+            throw new UnpushedChangesException(changedLocally);
         }
 
+        BeforeBuild?.Invoke();
         var (fetchedChunks, fetchedBytes, built) = await WriteFilesAsync(profile, manifest, toWrite, localIndex, progress, cancellationToken);
         PendingFile[] replaced = [.. built.Select(b => new PendingFile(b.File.Path, b.Target, b.Temporary, b.File.Sha256.ToString(), before.GetValueOrDefault(b.Target)))];
         var pending = new PendingPull(SyncRecord.Of(profile, path, snapshot.Info, manifest), [.. replaced, .. toDelete]);
@@ -144,7 +148,7 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
         progress?.Report(new TransferProgress("pull", 0, total, 0, remote.Count));
         try
         {
-            using (var reader = new LocalChunkReader())
+            using (var reader = new LocalChunkReader(FileChangedDuringSyncException.Pulled))
             {
                 foreach (var (file, target) in toWrite)
                 {

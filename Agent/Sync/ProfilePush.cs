@@ -83,7 +83,7 @@ internal sealed partial class ProfilePush(StoreConnection store, ProfileSyncOpti
 
         var total = missing.Sum(h => (long)where[h].Length);
         var throttle = new BandwidthThrottle(options.BandwidthLimit, time);
-        using var reader = new LocalChunkReader();
+        using var reader = new LocalChunkReader(FileChangedDuringSyncException.Pushed);
         int sent = 0;
         long bytes = 0;
         progress?.Report(new TransferProgress("push", 0, total, 0, missing.Length));

@@ -35,6 +35,13 @@ public sealed class ProfileSyncClient
         set => _journal.AfterMove = value;
     }
 
+    /// <summary>Test seam: called once a pull has hashed the local files, before it builds the new ones from them.</summary>
+    internal Action? BeforePullBuild
+    {
+        get => _pull.BeforeBuild;
+        set => _pull.BeforeBuild = value;
+    }
+
     public Task<ProfileStatus> GetStatusAsync(ProfileKey profile, CancellationToken cancellationToken)
         => _store.CallAsync(f => f.GetProfile(profile).GetStatus(), cancellationToken);
 
