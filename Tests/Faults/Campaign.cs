@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Orleans.Profiles.Sync;
 using Orleans.Profiles.Tests.EndToEnd;
 using Orleans.Profiles.Tests.Support;
 
@@ -233,7 +234,7 @@ public sealed partial class Campaign : IAsyncDisposable
     {
         _summary.AgentRuns++;
         var result = await agent.RunAsync(args);
-        return result.ExitCode == 0
+        return result.ExitCode == ExitCodes.Success
             ? result.Json
             : throw new InvalidOperationException($"Set-up (no fault injected yet): profiles-agent {string.Join(' ', args)} failed: {result}");
     }
@@ -487,8 +488,8 @@ public sealed partial class Campaign : IAsyncDisposable
         var result = "";
         // With a retention window, a commit by another user's step cannot drop this user's snapshot, but
         // a commit that was not acknowledged to this user may have: exit 2 is checked against history below.
-        var retentionDropped = run.ExitCode == 2 && plan.Operation == CampaignOperation.PullSnapshot && _options.RetainSnapshots is not null;
-        if (run.ExitCode is not (0 or 4 or KilledExitCode) && !retentionDropped)
+        var retentionDropped = run.ExitCode == ExitCodes.BadInput && plan.Operation == CampaignOperation.PullSnapshot && _options.RetainSnapshots is not null;
+        if (run.ExitCode is not (ExitCodes.Success or ExitCodes.StoreUnavailable or KilledExitCode) && !retentionDropped)
         {
             Violation(step, "the agent must succeed, report the store unavailable (exit 4) or be the one killed", $"it exited {run.ExitCode}");
         }
@@ -496,12 +497,12 @@ public sealed partial class Campaign : IAsyncDisposable
         int? pulledCurrent = null;
         if (plan.Operation == CampaignOperation.Push)
         {
-            result = run.ExitCode == 0 ? CheckPushAcknowledged(step, ws) : "not acknowledged";
+            result = run.ExitCode == ExitCodes.Success ? CheckPushAcknowledged(step, ws) : "not acknowledged";
         }
         else
         {
             var actual = ProfileContent.Read(folder);
-            if (run.ExitCode == 0)
+            if (run.ExitCode == ExitCodes.Success)
             {
                 var number = run.Json!.Value.GetProperty("snapshot").GetProperty("number").GetInt32();
                 var hash = run.Json.Value.GetProperty("snapshot").GetProperty("manifestHash").GetString();
@@ -603,7 +604,7 @@ public sealed partial class Campaign : IAsyncDisposable
         // The workstation's next logon: a plain pull into the same folder must finish the interrupted one.
         _summary.AgentRuns++;
         var retry = await ws.Agent.RunAsync("pull", "--user", step.User.Account, "--path", folder);
-        if (retry.ExitCode != 0)
+        if (retry.ExitCode != ExitCodes.Success)
         {
             Violation(step, "(c) the next pull finishes an interrupted one, without a conflict", $"{difference}\nthe next pull: {retry}");
         }
@@ -920,7 +921,7 @@ public sealed partial class Campaign : IAsyncDisposable
         }
 
         var statusResult = await status;
-        if (statusResult.ExitCode != 0)
+        if (statusResult.ExitCode != ExitCodes.Success)
         {
             Violation(step, "(d) status works after every step", $"status of {step.User.Account}: {statusResult}");
         }
@@ -941,7 +942,7 @@ public sealed partial class Campaign : IAsyncDisposable
 
     private void CheckHistory(StepContext? step, UserModel user, AgentResult result)
     {
-        if (result.ExitCode != 0)
+        if (result.ExitCode != ExitCodes.Success)
         {
             Violation(step, "(d) history works after every step", $"history of {user.Account}: {result}");
         }
@@ -1021,7 +1022,7 @@ public sealed partial class Campaign : IAsyncDisposable
             {
                 var (number, folder, result) = await pull;
                 _summary.AgentRuns++;
-                if (result.ExitCode != 0)
+                if (result.ExitCode != ExitCodes.Success)
                 {
                     Violation(context, "(b) every snapshot in history pulls back", $"pull --snapshot {number}: {result}");
                 }
