@@ -128,7 +128,9 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
     /// <summary>
     /// Builds every changed file as a temporary file beside its target, verified chunk by chunk and
     /// as a whole and flushed to disk; an interrupted build leaves every old file as it was. The
-    /// <see cref="PullJournal"/> renames them into place.
+    /// <see cref="PullJournal"/> renames them into place. Each distinct chunk is fetched once: a
+    /// later occurrence (a hive's repeated padding page, a file copied) is copied from the temporary
+    /// it was first written to, so the progress ends exactly at its total.
     /// </summary>
     private async Task<(int Chunks, long Bytes, List<(ManifestFile File, string Target, string Temporary)> Built)> WriteFilesAsync(
         ProfileKey profile,
@@ -143,6 +145,9 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
         var total = remote.Sum(h => locations.TryGetValue(h, out var l) ? (long)l.Length : 0);
         var throttle = new BandwidthThrottle(options.BandwidthLimit, time);
         var temporaries = new List<(ManifestFile File, string Target, string Temporary)>();
+
+        // Where this pull wrote each chunk it fetched, already verified against its hash.
+        var pulled = new Dictionary<ContentHash, (string Path, long Offset, int Length)>();
         int fetched = 0;
         long bytes = 0;
         progress?.Report(new TransferProgress("pull", 0, total, 0, remote.Count));
@@ -155,11 +160,11 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                     var temporary = AtomicFile.TemporaryPathFor(target);
                     temporaries.Add((file, target, temporary));
-                    await using var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1024 * 1024, FileOptions.Asynchronous);
+                    await using var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1024 * 1024, FileOptions.Asynchronous);
                     using var fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                    foreach (var batch in ChunkBatches.Of(file.Chunks, options.BatchBytes, h => localIndex.ContainsKey(h) ? 0 : Locate(locations, h).Length))
+                    foreach (var batch in ChunkBatches.Of(file.Chunks, options.BatchBytes, h => localIndex.ContainsKey(h) || pulled.ContainsKey(h) ? 0 : Locate(locations, h).Length))
                     {
-                        var needed = batch.Where(h => !localIndex.ContainsKey(h)).Distinct().ToList();
+                        var needed = batch.Where(h => !localIndex.ContainsKey(h) && !pulled.ContainsKey(h)).Distinct().ToList();
                         var fromStore = new Dictionary<ContentHash, byte[]>();
                         if (needed.Count > 0)
                         {
@@ -181,7 +186,28 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
 
                         foreach (var hash in batch)
                         {
-                            var chunk = fromStore.TryGetValue(hash, out var data) ? data : await ReadLocalAsync(reader, localIndex[hash], hash, cancellationToken);
+                            byte[] chunk;
+                            if (fromStore.TryGetValue(hash, out var data))
+                            {
+                                chunk = data;
+                                pulled.TryAdd(hash, (temporary, output.Position, chunk.Length));
+                            }
+                            else if (localIndex.TryGetValue(hash, out var local))
+                            {
+                                chunk = await ReadLocalAsync(reader, local, hash, cancellationToken);
+                            }
+                            else
+                            {
+                                var copy = pulled[hash];
+                                if (copy.Path == temporary)
+                                {
+                                    // Written earlier into this very file: out of the stream's buffer before reading it back.
+                                    await output.FlushAsync(cancellationToken);
+                                }
+
+                                chunk = await ReadLocalAsync(reader, copy, hash, cancellationToken);
+                            }
+
                             fileHash.AppendData(chunk);
                             await output.WriteAsync(chunk, cancellationToken);
                         }

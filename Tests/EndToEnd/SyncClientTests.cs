@@ -38,6 +38,33 @@ public sealed class SyncClientTests(SiloFixture fixture)
         Assert.Empty(Directory.EnumerateFiles(ws2.Profile, "*" + AtomicFile.TemporarySuffix, SearchOption.AllDirectories));
     }
 
+    [Fact]
+    public async Task A_pull_fetches_each_distinct_chunk_once_and_its_last_progress_is_exactly_the_total()
+    {
+        var user = ProfileKey.Parse(@"contoso\rosa");
+        using var ws1 = new Workstation("ws1", fixture.Silo.Gateway);
+        using var ws2 = new Workstation("ws2", fixture.Silo.Gateway);
+        // 64 distinct hive pages and 600 copies of one padding page (2.6 MiB: three store calls), and two
+        // identical files of ten copies of one 64 KiB block: 66 distinct chunks of 284.
+        ws1.Write("NTUSER.DAT", TestData.WithRepeatedPage(TestData.HiveLike(64, seed: 1200), 600, seed: 1201));
+        ws1.Write(@"AppData\Roaming\Contoso\cache.bin", TestData.RepeatedBlock(64 * 1024, 10, seed: 1202));
+        ws1.Write(@"AppData\Roaming\Contoso\cache-copy.bin", TestData.RepeatedBlock(64 * 1024, 10, seed: 1202));
+        await using var agent1 = InProcessAgent.For(fixture, ws1);
+        var pushed = await agent1.Client.PushAsync(user, ws1.Profile, progress: null, CancellationToken.None);
+        Assert.Equal((66, 66), (pushed.TotalChunks, pushed.ChunksSent));
+        const long distinctBytes = (65 * 4096) + (64 * 1024);
+
+        var reports = new List<TransferProgress>();
+        await using var agent2 = InProcessAgent.For(fixture, ws2);
+        var pulled = await agent2.Client.PullAsync(user, ws2.Profile, 0, force: false, new SynchronousProgress(reports.Add), CancellationToken.None);
+
+        Assert.Equal((3, 66, distinctBytes), (pulled.FilesWritten, pulled.ChunksFetched, pulled.BytesFetched));
+        Assert.Equal(new TransferProgress("pull", 0, distinctBytes, 0, 66), reports[0]);
+        Assert.Equal(new TransferProgress("pull", distinctBytes, distinctBytes, 66, 66), reports[^1]);
+        Assert.All(reports, r => Assert.True(r.Bytes <= r.TotalBytes && r.Chunks <= r.TotalChunks, $"{r}"));
+        ProfileAssert.SameFiles(ws1.Snapshot(), ws2.Snapshot());
+    }
+
     /// <summary>A sync client on the workstation's agent state, as the agent process would build it.</summary>
     private sealed class InProcessAgent(StoreConnection connection, ProfileSyncClient client) : IAsyncDisposable
     {
@@ -52,5 +79,11 @@ public sealed class SyncClientTests(SiloFixture fixture)
         }
 
         public ValueTask DisposeAsync() => connection.DisposeAsync();
+    }
+
+    /// <summary>Reports on the calling thread, in order (<see cref="Progress{T}"/> posts them to the thread pool).</summary>
+    private sealed class SynchronousProgress(Action<TransferProgress> report) : IProgress<TransferProgress>
+    {
+        public void Report(TransferProgress value) => report(value);
     }
 }
