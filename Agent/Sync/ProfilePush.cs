@@ -11,25 +11,35 @@ internal sealed partial class ProfilePush(StoreConnection store, ProfileSyncOpti
 {
     private const int MaxRounds = 3;
 
+    /// <summary>Test seam: called between the hash pass and the send pass (a test edits a file there).</summary>
+    public Action? BeforeSend { get; set; }
+
     public async Task<PushResult> RunAsync(ProfileKey profile, string path, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         await journal.FinishInterruptedAsync(profile, path, cancellationToken);
         var local = LocalFile.Enumerate(path);
+        var record = await state.LoadAsync(profile, path, cancellationToken);
+        var synced = record?.Files.ToDictionary(f => f.Path, f => f.Sha256, ProfilePath.Comparer);
+
+        // The one read of each file: what the store likely lacks is kept for the send pass.
+        var held = new HeldChunks(options.PushBufferBytes);
         var files = new List<ManifestFile>(local.Count);
+        long bytesRead = 0;
         foreach (var file in local)
         {
-            files.Add(await file.HashAsync(cancellationToken));
+            var (hashed, read) = await held.HashAsync(file, synced?.GetValueOrDefault(file.ProfilePath), cancellationToken);
+            files.Add(hashed);
+            bytesRead += read;
         }
 
         var manifest = ProfileManifest.ForUpload(files);
         var manifestHash = manifest.ComputeHash();
-        var record = await state.LoadAsync(profile, path, cancellationToken);
         var status = await store.CallAsync(f => f.GetProfile(profile).GetStatus(), cancellationToken);
         if (status.Current is { } current && current.ManifestHash == manifestHash)
         {
             await state.SaveAsync(SyncRecord.Of(profile, path, current, manifest), cancellationToken);
-            return new PushResult(profile.Value, current, Unchanged: true, AlreadyCommitted: false, manifest.Files.Length, manifest.TotalBytes, 0, 0, 0, time.GetElapsedTime(started));
+            return new PushResult(profile.Value, current, Unchanged: true, AlreadyCommitted: false, manifest.Files.Length, manifest.TotalBytes, 0, 0, 0, bytesRead, time.GetElapsedTime(started));
         }
 
         var baseSnapshot = record?.Snapshot ?? 0;
@@ -45,15 +55,18 @@ internal sealed partial class ProfilePush(StoreConnection store, ProfileSyncOpti
             {
                 if (upload.CommittedSnapshot == 0)
                 {
-                    var (chunks, bytes) = await SendAsync(profile, request.SessionId, manifest, sources, upload.Missing, progress, cancellationToken);
+                    BeforeSend?.Invoke();
+                    var (chunks, bytes, reread) = await SendAsync(profile, request.SessionId, manifest, sources, held, upload.Missing, progress, cancellationToken);
                     sentChunks += chunks;
                     sentBytes += bytes;
+                    bytesRead += reread;
+                    held.EnsureSentFilesUnchanged();
                 }
 
                 var commit = await store.CallAsync(f => f.GetProfileUpload(profile).CommitUpload(request.SessionId), cancellationToken);
                 await state.SaveAsync(SyncRecord.Of(profile, path, commit.Snapshot, manifest), cancellationToken);
                 LogPushed(logger, profile, commit.Snapshot.Number, sentChunks, sentBytes);
-                return new PushResult(profile.Value, commit.Snapshot, Unchanged: false, commit.AlreadyCommitted, manifest.Files.Length, manifest.TotalBytes, totalChunks, sentChunks, sentBytes, time.GetElapsedTime(started));
+                return new PushResult(profile.Value, commit.Snapshot, Unchanged: false, commit.AlreadyCommitted, manifest.Files.Length, manifest.TotalBytes, totalChunks, sentChunks, sentBytes, bytesRead, time.GetElapsedTime(started));
             }
             catch (Exception ex) when (ex is UploadIncompleteException or UploadSessionNotFoundException && round < MaxRounds)
             {
@@ -63,11 +76,13 @@ internal sealed partial class ProfilePush(StoreConnection store, ProfileSyncOpti
         }
     }
 
-    private async Task<(int Chunks, long Bytes)> SendAsync(
+    /// <summary>Sends the missing chunks, from memory when the hash pass kept them, else read again and checked.</summary>
+    private async Task<(int Chunks, long Bytes, long BytesRead)> SendAsync(
         ProfileKey profile,
         Guid sessionId,
         ProfileManifest manifest,
         Dictionary<string, LocalFile> sources,
+        HeldChunks held,
         ImmutableArray<ContentHash> missing,
         IProgress<TransferProgress>? progress,
         CancellationToken cancellationToken)
@@ -85,15 +100,21 @@ internal sealed partial class ProfilePush(StoreConnection store, ProfileSyncOpti
         var throttle = new BandwidthThrottle(options.BandwidthLimit, time);
         using var reader = new LocalChunkReader(FileChangedDuringSyncException.Pushed);
         int sent = 0;
-        long bytes = 0;
+        long bytes = 0, reread = 0;
         progress?.Report(new TransferProgress("push", 0, total, 0, missing.Length));
         foreach (var batch in ChunkBatches.Of(missing, options.BatchBytes, h => where[h].Length))
         {
             var payload = ImmutableArray.CreateBuilder<ChunkPayload>(batch.Count);
             foreach (var hash in batch)
             {
-                var (file, offset, length) = where[hash];
-                payload.Add(new ChunkPayload(hash, await reader.ReadAsync(file.FullPath, offset, length, hash, cancellationToken)));
+                if (!held.TryTake(hash, out var data))
+                {
+                    var (file, offset, length) = where[hash];
+                    data = await reader.ReadAsync(file.FullPath, offset, length, hash, cancellationToken);
+                    reread += length;
+                }
+
+                payload.Add(new ChunkPayload(hash, data));
             }
 
             var chunks = payload.MoveToImmutable();
@@ -105,7 +126,7 @@ internal sealed partial class ProfilePush(StoreConnection store, ProfileSyncOpti
             await throttle.ConsumeAsync(batchBytes, cancellationToken);
         }
 
-        return (sent, bytes);
+        return (sent, bytes, reread);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pushed {Profile}: snapshot {Snapshot}, {Chunks} chunk(s) / {Bytes} bytes sent")]

@@ -35,6 +35,13 @@ public sealed class ProfileSyncClient
         set => _journal.AfterMove = value;
     }
 
+    /// <summary>Test seam: called between a push's hash pass and its send pass.</summary>
+    internal Action? BeforePushSend
+    {
+        get => _push.BeforeSend;
+        set => _push.BeforeSend = value;
+    }
+
     /// <summary>Test seam: called once a pull has hashed the local files, before it builds the new ones from them.</summary>
     internal Action? BeforePullBuild
     {

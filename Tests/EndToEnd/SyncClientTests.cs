@@ -14,6 +14,69 @@ namespace Orleans.Profiles.Tests.EndToEnd;
 public sealed class SyncClientTests(SiloFixture fixture)
 {
     [Fact]
+    public async Task A_push_of_a_new_profile_reads_each_file_once()
+    {
+        var user = ProfileKey.Parse(@"contoso\sven");
+        using var ws1 = new Workstation("ws1", fixture.Silo.Gateway);
+        using var ws2 = new Workstation("ws2", fixture.Silo.Gateway);
+        ws1.Write("NTUSER.DAT", TestData.HiveLike(256, seed: 1300));
+        ws1.Write(@"AppData\Roaming\Microsoft\Signatures\work.htm", TestData.RandomBytes(70_000, seed: 1301));
+        const long total = (256 * 4096) + 70_000;
+
+        await using var agent1 = InProcessAgent.For(fixture, ws1);
+        var pushed = await agent1.Client.PushAsync(user, ws1.Profile, progress: null, CancellationToken.None);
+
+        // 256 hive pages and a 70,000-byte file in two 64 KiB chunks, all sent, none read twice.
+        Assert.Equal((total, 258, 258, total, total), (pushed.Bytes, pushed.TotalChunks, pushed.ChunksSent, pushed.BytesSent, pushed.BytesRead));
+        await ws2.Agent.SucceedAsync("pull", "--user", user.Value, "--path", ws2.Profile);
+        ProfileAssert.SameFiles(ws1.Snapshot(), ws2.Snapshot());
+    }
+
+    [Fact]
+    public async Task A_push_over_its_memory_budget_reads_again_only_what_did_not_fit_and_sends_the_same_bytes()
+    {
+        var user = ProfileKey.Parse(@"contoso\tara");
+        using var ws1 = new Workstation("ws1", fixture.Silo.Gateway);
+        using var ws2 = new Workstation("ws2", fixture.Silo.Gateway);
+        ws1.Write(@"AppData\Roaming\Contoso\cache.bin", TestData.RandomBytes(64 * 1024, seed: 1310));
+        ws1.Write("NTUSER.DAT", TestData.HiveLike(64, seed: 1311));
+        const long total = (64 * 1024) + (64 * 4096);
+
+        // 100 KiB: cache.bin (hashed first) fits, then the first 9 pages of the hive; its other 55 pages are read again.
+        await using var agent1 = InProcessAgent.For(fixture, ws1, o => o.PushBufferBytes = 100 * 1024);
+        var pushed = await agent1.Client.PushAsync(user, ws1.Profile, progress: null, CancellationToken.None);
+
+        Assert.Equal((65, total, total + (55 * 4096)), (pushed.ChunksSent, pushed.BytesSent, pushed.BytesRead));
+        await ws2.Agent.SucceedAsync("pull", "--user", user.Value, "--path", ws2.Profile);
+        ProfileAssert.SameFiles(ws1.Snapshot(), ws2.Snapshot());
+    }
+
+    [Theory]
+    [InlineData(ProfileSyncOptions.DefaultPushBufferBytes)] // the changed page was kept from the hash pass: the file's stamp moved
+    [InlineData(0L)] // the changed page is read again: its hash no longer matches
+    public async Task A_file_saved_between_the_hash_and_the_send_pass_fails_the_push_and_the_store_keeps_its_snapshot(long pushBufferBytes)
+    {
+        var user = ProfileKey.Parse($@"contoso\uma{pushBufferBytes}");
+        using var ws = new Workstation("ws", fixture.Silo.Gateway);
+        ws.Write("NTUSER.DAT", TestData.HiveLike(32, seed: 1320));
+        await ws.Agent.SucceedAsync("push", "--user", user.Value, "--path", ws.Profile);
+        ws.Write("NTUSER.DAT", TestData.ChangePages(ws.Read("NTUSER.DAT"), [2], seed: 1321));
+        var saved = TestData.ChangePages(ws.Read("NTUSER.DAT"), [2], seed: 1322);
+
+        // A fresh connection: the save comes well after the hash pass read the file, as a user's would.
+        await using var agent = InProcessAgent.For(fixture, ws, o => o.PushBufferBytes = pushBufferBytes);
+        agent.Client.BeforePushSend = () => ws.Write("NTUSER.DAT", saved);
+        var error = await Assert.ThrowsAsync<FileChangedDuringSyncException>(() => agent.Client.PushAsync(user, ws.Profile, progress: null, CancellationToken.None));
+
+        Assert.Equal($"\"{ws.PathOf("NTUSER.DAT")}\" changed while it was being pushed: the store kept its current snapshot; push again once the file is closed.", error.Message);
+        var status = await agent.Client.GetStatusAsync(user, CancellationToken.None);
+        Assert.Equal(1, status.Current?.Number);
+        agent.Client.BeforePushSend = null;
+        var again = await agent.Client.PushAsync(user, ws.Profile, progress: null, CancellationToken.None);
+        Assert.Equal((2, 1), (again.Snapshot.Number, again.ChunksSent));
+    }
+
+    [Fact]
     public async Task A_local_file_edited_while_a_pull_reuses_its_pages_says_it_changed_while_being_pulled_and_is_kept()
     {
         var user = ProfileKey.Parse(@"contoso\quinn");
