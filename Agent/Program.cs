@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Orleans.Profiles.Agent.Cli;
+using Orleans.Profiles.Sync;
 
 var parse = AgentCommands.Build().Parse(args);
 if (parse.Errors.Count > 0)

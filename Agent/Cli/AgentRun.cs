@@ -66,14 +66,16 @@ public sealed class AgentRun
         NotAuthorizedException => (ExitCodes.NotAuthorized, ex.Message),
         ProfileStoreException { IsBadInput: true } => (ExitCodes.BadInput, ex.Message),
         ProfileStoreException => (ExitCodes.Failure, ex.Message),
-        LocalChangesException => (ExitCodes.Conflict, ex.Message),
-        StoreUnavailableException => (ExitCodes.StoreUnavailable, ex.Message),
+        UnpushedChangesException => (ExitCodes.Conflict, ex.Message),
+        StoreUnreachableException => (ExitCodes.StoreUnavailable, ex.Message),
         SnapshotVerificationException => (ExitCodes.VerificationFailed, ex.Message),
+        FileChangedDuringSyncException => (ExitCodes.Failure, ex.Message),
         ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException => (ExitCodes.BadInput, ex.Message),
-        // Store calls fail as StoreUnavailableException after their retries: an I/O error that gets here is this machine's disk.
+        // Store calls fail as StoreUnreachableException after their retries: an I/O error that gets here is this machine's disk.
         IOException => (ExitCodes.Failure, $"a local file could not be read or written: {ex.Message}"),
         _ when StoreConnection.IsTransient(ex) => (ExitCodes.StoreUnavailable, $"the profile store is unavailable: {ex.Message}"),
-        _ => (ExitCodes.Failure, $"{ex.GetType().Name}: {ex.Message}"),
+        // A logon script's user reads this line: what went wrong, not the .NET type (the log has the stack).
+        _ => (ExitCodes.Failure, $"unexpected failure: {ex.Message}"),
     };
 
     /// <summary>The token from --token-file, else PROFILES_TOKEN; never printed.</summary>

@@ -60,7 +60,7 @@ internal sealed class GatewayTls
     public IDisposable CancelWhenEveryGatewayFails(CancellationTokenSource attempt) => _allFailed.Token.Register(attempt.Cancel);
 
     /// <summary>
-    /// After a failed connection attempt: if TLS is why, throws what says so — <see cref="StoreUnavailableException"/>
+    /// After a failed connection attempt: if TLS is why, throws what says so — <see cref="StoreUnreachableException"/>
     /// (final) when every gateway's certificate was refused, an <see cref="IOException"/> (retried) otherwise.
     /// </summary>
     public void ThrowIfHandshakeFailed(Exception cause, CancellationToken cancellationToken)
@@ -74,7 +74,7 @@ internal sealed class GatewayTls
         var text = string.Join("; ", failures.Select(f => f.Refusal ?? $"the TLS handshake with gateway {f.Gateway} failed (is TLS on at that silo? --verbose tells more)"));
         if (_gateways.All(g => _failures.ContainsKey(Key(g))) && failures.All(f => f.Refusal is not null))
         {
-            throw new StoreUnavailableException($"{text}. Nothing was changed; a certificate problem is not retried.", new AuthenticationException(text, cause));
+            throw new StoreUnreachableException($"{text}. Nothing was changed; a certificate problem is not retried.", new AuthenticationException(text, cause));
         }
 
         throw new IOException(text, cause);

@@ -9,6 +9,7 @@ public sealed class ProfileSyncOptions
     public const string DefaultClusterId = "orleans-profiles";
     public const int DefaultBatchBytes = 1024 * 1024;
     public const int DefaultMaxAttempts = 6;
+    public const long DefaultPushBufferBytes = 64L * 1024 * 1024;
     public static readonly TimeSpan DefaultResponseTimeout = TimeSpan.FromSeconds(15);
     public static readonly TimeSpan DefaultInitialBackoff = TimeSpan.FromMilliseconds(250);
     public static readonly TimeSpan DefaultMaxBackoff = TimeSpan.FromSeconds(8);
@@ -32,6 +33,12 @@ public sealed class ProfileSyncOptions
 
     /// <summary>Chunk bytes per put or read call.</summary>
     public int BatchBytes { get; set; } = DefaultBatchBytes;
+
+    /// <summary>
+    /// Bytes of changed files a push keeps in memory from its hash pass to send without reading them
+    /// again; what does not fit is read a second time (and its hash checked). 0: keep nothing.
+    /// </summary>
+    public long PushBufferBytes { get; set; } = DefaultPushBufferBytes;
 
     /// <summary>Transfer limit in bytes per second (0: none), for branch offices on slow links.</summary>
     public long BandwidthLimit { get; set; }

@@ -33,7 +33,7 @@ public sealed partial class StoreConnection(ProfileSyncOptions options, ILoggerF
                 await ResetAsync();
                 if (attempt >= options.MaxAttempts)
                 {
-                    throw new StoreUnavailableException(StorageFault(ex) is { } storage
+                    throw new StoreUnreachableException(StorageFault(ex) is { } storage
                         ? $"{storage.Message} Gave up after {attempt} attempts."
                         : $"The profile store did not answer after {attempt} attempts ({Describe(ex)}).", ex);
                 }

@@ -1,3 +1,4 @@
+using Orleans.Profiles.Sync;
 using Orleans.Profiles.Tests.Support;
 
 namespace Orleans.Profiles.Tests.EndToEnd;
@@ -15,7 +16,7 @@ public sealed class AgentErrorTests(SiloFixture fixture)
     {
         using var ws = new Workstation("ws", fixture.Silo.Gateway);
         var result = await ws.Agent.RunAsync("status", "--user", user);
-        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
         Assert.Contains("Invalid profile key", result.StandardError, StringComparison.Ordinal);
     }
 
@@ -24,12 +25,12 @@ public sealed class AgentErrorTests(SiloFixture fixture)
     {
         using var ws = new Workstation("ws", fixture.Silo.Gateway);
         var push = await ws.Agent.RunAsync("push", "--user", @"contoso\judy", "--path", ws.PathOf("does-not-exist"));
-        Assert.Equal(2, push.ExitCode);
+        Assert.Equal(ExitCodes.BadInput, push.ExitCode);
 
         ws.Write("NTUSER.DAT", TestData.HiveLike(4, seed: 400));
         await ws.Agent.SucceedAsync("push", "--user", @"contoso\judy", "--path", ws.Profile);
         var pull = await ws.Agent.RunAsync("pull", "--user", @"contoso\judy", "--path", ws.Profile, "--snapshot", "99");
-        Assert.Equal(2, pull.ExitCode);
+        Assert.Equal(ExitCodes.BadInput, pull.ExitCode);
         Assert.Contains("has no snapshot 99", pull.StandardError, StringComparison.Ordinal);
     }
 
@@ -46,7 +47,7 @@ public sealed class AgentErrorTests(SiloFixture fixture)
 
         var failed = await ws2.Agent.RunAsync("pull", "--user", @"contoso\kim", "--path", ws2.Profile);
 
-        Assert.Equal(1, failed.ExitCode);
+        Assert.Equal(ExitCodes.Failure, failed.ExitCode);
         Assert.Contains("a local file could not be read or written", failed.StandardError, StringComparison.Ordinal);
         Directory.Delete(ws2.PathOf("NTUSER.DAT"));
         await ws2.Agent.SucceedAsync("pull", "--user", @"contoso\kim", "--path", ws2.Profile);
@@ -58,7 +59,7 @@ public sealed class AgentErrorTests(SiloFixture fixture)
     {
         using var ws = new Workstation("ws", $"127.0.0.1:{Programs.FreePort()}");
         var result = await ws.Agent.RunAsync("status", "--user", @"contoso\kim", "--retries", "2", "--timeout", "2");
-        Assert.Equal(4, result.ExitCode);
+        Assert.Equal(ExitCodes.StoreUnavailable, result.ExitCode);
         Assert.Contains("did not answer after 2 attempts", result.StandardError, StringComparison.Ordinal);
     }
 
@@ -77,7 +78,7 @@ public sealed class AgentErrorTests(SiloFixture fixture)
         await ws1.Agent.SucceedAsync("push", "--user", @"contoso\leo", "--path", ws1.Profile);
 
         var refused = await ws2.Agent.RunAsync("pull", "--user", @"contoso\leo", "--path", ws2.Profile);
-        Assert.Equal(3, refused.ExitCode);
+        Assert.Equal(ExitCodes.Conflict, refused.ExitCode);
         Assert.Contains("NTUSER.DAT", refused.StandardError, StringComparison.Ordinal);
         Assert.Equal(local, ws2.Read("NTUSER.DAT"));
 

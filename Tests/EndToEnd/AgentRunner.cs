@@ -1,3 +1,5 @@
+using Orleans.Profiles.Sync;
+
 namespace Orleans.Profiles.Tests.EndToEnd;
 
 /// <summary>Runs the real agent program as one workstation would: its own state folder, JSON output.</summary>
@@ -19,7 +21,7 @@ public sealed class AgentRunner(string stateDirectory, params string[] gateways)
     public async Task<AgentResult> SucceedAsync(params string[] args)
     {
         var result = await RunAsync(args);
-        Assert.True(result.ExitCode == 0, $"profiles-agent {string.Join(' ', args)}: {result}");
+        Assert.True(result.ExitCode == ExitCodes.Success, $"profiles-agent {string.Join(' ', args)}: {result}");
         return result;
     }
 

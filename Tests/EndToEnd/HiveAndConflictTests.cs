@@ -1,3 +1,4 @@
+using Orleans.Profiles.Sync;
 using Orleans.Profiles.Tests.Support;
 
 namespace Orleans.Profiles.Tests.EndToEnd;
@@ -23,7 +24,7 @@ public sealed class HiveAndConflictTests(SiloFixture fixture)
         ws1.Write("NTUSER.DAT", torn);
         var refused = await ws1.Agent.RunAsync("push", "--user", @"contoso\vera", "--path", ws1.Profile);
 
-        Assert.Equal(2, refused.ExitCode);
+        Assert.Equal(ExitCodes.BadInput, refused.ExitCode);
         Assert.Contains($"Registry hive \"NTUSER.DAT\" is damaged at offset 0x{20 * TestData.PageSize:X}", refused.StandardError, StringComparison.Ordinal);
         await ws2.Agent.SucceedAsync("pull", "--user", @"contoso\vera", "--path", ws2.Profile);
         ProfileAssert.SameFiles(good, ws2.Snapshot());
@@ -45,7 +46,7 @@ public sealed class HiveAndConflictTests(SiloFixture fixture)
         await ws1.Agent.SucceedAsync("push", "--user", @"contoso\walt", "--path", ws1.Profile, "--machine", "WS1");
         var late = await ws2.Agent.RunAsync("push", "--user", @"contoso\walt", "--path", ws2.Profile, "--machine", "WS2");
 
-        Assert.Equal(3, late.ExitCode);
+        Assert.Equal(ExitCodes.Conflict, late.ExitCode);
         Assert.Contains("snapshot 2 became current", late.StandardError, StringComparison.Ordinal);
         Assert.Equal(2, late.Json.GetProperty("snapshot").GetProperty("lostTo").GetInt32());
         var status = (await ws1.Agent.SucceedAsync("status", "--user", @"contoso\walt")).Json.GetProperty("status");

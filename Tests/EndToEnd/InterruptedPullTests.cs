@@ -70,7 +70,7 @@ public sealed class InterruptedPullTests(SiloFixture fixture)
 
         var refused = await ws2.Agent.RunAsync("pull", "--user", user, "--path", ws2.Profile);
 
-        Assert.Equal(3, refused.ExitCode);
+        Assert.Equal(ExitCodes.Conflict, refused.ExitCode);
         Assert.Contains("NTUSER.DAT", refused.StandardError, StringComparison.Ordinal);
         Assert.Equal(edited, ws2.Read("NTUSER.DAT"));
         Assert.Equal(version2[UsrClass], ws2.Read(UsrClass));

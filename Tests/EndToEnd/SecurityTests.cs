@@ -1,3 +1,4 @@
+using Orleans.Profiles.Sync;
 using Orleans.Profiles.Tests.Support;
 
 namespace Orleans.Profiles.Tests.EndToEnd;
@@ -30,28 +31,28 @@ public sealed class SecurityTests
 
         using var ws3 = new Workstation("ws3", silo.Gateway);
         var anonymous = await ws3.Agent.RunAsync("pull", "--user", @"contoso\alice", "--path", ws3.Profile);
-        Assert.Equal(6, anonymous.ExitCode);
+        Assert.Equal(ExitCodes.NotAuthorized, anonymous.ExitCode);
         Assert.Contains("no token", anonymous.StandardError, StringComparison.Ordinal);
         Assert.Empty(ws3.Snapshot());
 
         ws3.Agent.Environment["PROFILES_TOKEN"] = (await ws1.Agent.SucceedAsync("token", "issue", "--user", @"contoso\mallory", "--key-file", keys.PrivateKeyFile)).StandardOutput.Trim();
         ws3.Write("NTUSER.DAT", TestData.HiveLike(32, seed: 1101));
         var intruder = await ws3.Agent.RunAsync("push", "--user", @"contoso\alice", "--path", ws3.Profile);
-        Assert.Equal(6, intruder.ExitCode);
+        Assert.Equal(ExitCodes.NotAuthorized, intruder.ExitCode);
 
         // An expired token (beyond the 2-minute skew) and a tampered one are refused the same way.
         foreach (var bad in new[] { keys.Issue(@"contoso\alice", lifetime: TimeSpan.FromMinutes(5), now: DateTime.UtcNow - TimeSpan.FromMinutes(10)), TestKeys.Tamper(issued.StandardOutput.Trim()) })
         {
             ws3.Agent.Environment["PROFILES_TOKEN"] = bad;
             var refused = await ws3.Agent.RunAsync("status", "--user", @"contoso\alice");
-            Assert.Equal(6, refused.ExitCode);
+            Assert.Equal(ExitCodes.NotAuthorized, refused.ExitCode);
         }
 
         var helpdesk = new Workstation("helpdesk", silo.Gateway);
         helpdesk.Agent.Environment["PROFILES_TOKEN"] = (await ws1.Agent.SucceedAsync("token", "issue", "--user", @"contoso\helpdesk", "--admin", "--key-file", keys.PrivateKeyFile)).StandardOutput.Trim();
         var history = (await helpdesk.Agent.SucceedAsync("history", "--user", @"contoso\alice")).Json;
         Assert.Equal([1], history.EnumerateArray().Select(s => s.GetProperty("number").GetInt32()));
-        Assert.Equal(6, (await helpdesk.Agent.RunAsync("pull", "--user", @"contoso\alice", "--path", helpdesk.Profile)).ExitCode);
+        Assert.Equal(ExitCodes.NotAuthorized, (await helpdesk.Agent.RunAsync("pull", "--user", @"contoso\alice", "--path", helpdesk.Profile)).ExitCode);
         helpdesk.Dispose();
 
         Assert.DoesNotContain(issued.StandardOutput.Trim(), silo.Process.StandardOutput + silo.Process.StandardError, StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using System.Net;
+using Orleans.Profiles.Sync;
 using Orleans.Profiles.Tests.Support;
 
 namespace Orleans.Profiles.Tests.EndToEnd;
@@ -25,7 +26,7 @@ public sealed class SiloOperabilityTests
         // A logon meanwhile: the profile's state cannot be read, the agent is told so, the silo counts it.
         using var ws = new Workstation("ws", silo.Gateway);
         var logon = await ws.Agent.RunAsync("status", "--user", @"contoso\yara", "--retries", "1");
-        Assert.True(logon.ExitCode == 4, $"{logon}");
+        Assert.True(logon.ExitCode == ExitCodes.StoreUnavailable, $"{logon}");
         Assert.Equal(1, Counter((await GetAsync(silo, "metrics")).Body, "profiles_storage_failures_total"));
 
         await using var azurite = await cluster.Azurite.RestartAsync();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Orleans.Profiles.Sync;
 using Orleans.Profiles.Tests.Support;
 using Xunit.Abstractions;
 
@@ -39,12 +40,12 @@ public sealed class StorageOutageTests(ITestOutputHelper output) : IAsyncLifetim
         var clock = Stopwatch.StartNew();
         var push = await _ws1.Agent.RunAsync("push", "--user", @"contoso\vera", "--path", _ws1.Profile, "--retries", "2");
         output.WriteLine($"push with storage down: exit {push.ExitCode} after {clock.Elapsed.TotalSeconds:0.0} s (2 attempts, process start included)");
-        Assert.True(push.ExitCode == 4, $"{push}");
+        Assert.True(push.ExitCode == ExitCodes.StoreUnavailable, $"{push}");
         Assert.True(push.StandardError.Contains(Unavailable, StringComparison.Ordinal), $"{push}");
         Assert.Contains("Gave up after 2 attempts.", push.StandardError, StringComparison.Ordinal);
         // A profile not active yet: its state cannot even be read.
         var status = await _ws2.Agent.RunAsync("status", "--user", @"contoso\walt", "--retries", "1");
-        Assert.True(status.ExitCode == 4, $"{status}");
+        Assert.True(status.ExitCode == ExitCodes.StoreUnavailable, $"{status}");
         Assert.True(status.StandardError.Contains(Unavailable, StringComparison.Ordinal), $"{status}");
         Assert.Contains("failed in storage (Azure Storage did not answer)", _cluster.Silos[0].Process.StandardOutput, StringComparison.Ordinal);
 
@@ -64,7 +65,7 @@ public sealed class StorageOutageTests(ITestOutputHelper output) : IAsyncLifetim
         var clock = Stopwatch.StartNew();
         var push = await _ws1.Agent.RunAsync("push", "--user", @"contoso\xena", "--path", _ws1.Profile, "--retries", "2");
         output.WriteLine($"push with storage hanging: exit {push.ExitCode} after {clock.Elapsed.TotalSeconds:0.0} s (2 attempts)");
-        Assert.True(push.ExitCode == 4, $"{push}");
+        Assert.True(push.ExitCode == ExitCodes.StoreUnavailable, $"{push}");
         // The silo gives up on storage before the agent gives up on the silo (15 s), so the agent says why.
         Assert.True(push.StandardError.Contains("The profile store's storage is unavailable (Azure Storage did not answer in time). Gave up after 2 attempts.", StringComparison.Ordinal), $"{push}");
 

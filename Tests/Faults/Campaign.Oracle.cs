@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orleans.Profiles.Sync;
 using Orleans.Profiles.Tests.EndToEnd;
 using Orleans.Profiles.Tests.Support;
 
@@ -20,7 +21,7 @@ public sealed partial class Campaign
         }
 
         var statusResult = await status;
-        if (statusResult.ExitCode != 0)
+        if (statusResult.ExitCode != ExitCodes.Success)
         {
             Violation(step, "(d) status works after every step", $"status of {step.User.Account}: {statusResult}");
         }
@@ -41,7 +42,7 @@ public sealed partial class Campaign
 
     private void CheckHistory(StepContext? step, UserModel user, AgentResult result)
     {
-        if (result.ExitCode != 0)
+        if (result.ExitCode != ExitCodes.Success)
         {
             Violation(step, "(d) history works after every step", $"history of {user.Account}: {result}");
         }
@@ -121,7 +122,7 @@ public sealed partial class Campaign
             {
                 var (number, folder, result) = await pull;
                 _summary.AgentRuns++;
-                if (result.ExitCode != 0)
+                if (result.ExitCode != ExitCodes.Success)
                 {
                     Violation(context, "(b) every snapshot in history pulls back", $"pull --snapshot {number}: {result}");
                 }

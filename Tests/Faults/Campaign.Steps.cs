@@ -1,3 +1,4 @@
+using Orleans.Profiles.Sync;
 using Orleans.Profiles.Tests.EndToEnd;
 using Orleans.Profiles.Tests.Support;
 
@@ -61,8 +62,8 @@ public sealed partial class Campaign
         var result = "";
         // With a retention window, a commit by another user's step cannot drop this user's snapshot, but
         // a commit that was not acknowledged to this user may have: exit 2 is checked against history below.
-        var retentionDropped = run.ExitCode == 2 && plan.Operation == CampaignOperation.PullSnapshot && _options.RetainSnapshots is not null;
-        if (run.ExitCode is not (0 or 4 or KilledExitCode) && !retentionDropped)
+        var retentionDropped = run.ExitCode == ExitCodes.BadInput && plan.Operation == CampaignOperation.PullSnapshot && _options.RetainSnapshots is not null;
+        if (run.ExitCode is not (ExitCodes.Success or ExitCodes.StoreUnavailable or KilledExitCode) && !retentionDropped)
         {
             Violation(step, "the agent must succeed, report the store unavailable (exit 4) or be the one killed", $"it exited {run.ExitCode}");
         }
@@ -70,12 +71,12 @@ public sealed partial class Campaign
         int? pulledCurrent = null;
         if (plan.Operation == CampaignOperation.Push)
         {
-            result = run.ExitCode == 0 ? CheckPushAcknowledged(step, ws) : "not acknowledged";
+            result = run.ExitCode == ExitCodes.Success ? CheckPushAcknowledged(step, ws) : "not acknowledged";
         }
         else
         {
             var actual = ProfileContent.Read(folder);
-            if (run.ExitCode == 0)
+            if (run.ExitCode == ExitCodes.Success)
             {
                 var number = run.Json!.Value.GetProperty("snapshot").GetProperty("number").GetInt32();
                 var hash = run.Json.Value.GetProperty("snapshot").GetProperty("manifestHash").GetString();
@@ -177,7 +178,7 @@ public sealed partial class Campaign
         // The workstation's next logon: a plain pull into the same folder must finish the interrupted one.
         _summary.AgentRuns++;
         var retry = await ws.Agent.RunAsync("pull", "--user", step.User.Account, "--path", folder);
-        if (retry.ExitCode != 0)
+        if (retry.ExitCode != ExitCodes.Success)
         {
             Violation(step, "(c) the next pull finishes an interrupted one, without a conflict", $"{difference}\nthe next pull: {retry}");
         }

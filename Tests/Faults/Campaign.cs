@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Orleans.Profiles.Sync;
 using Orleans.Profiles.Tests.EndToEnd;
 using Orleans.Profiles.Tests.Support;
 
@@ -204,7 +205,7 @@ public sealed partial class Campaign : IAsyncDisposable
     {
         _summary.AgentRuns++;
         var result = await agent.RunAsync(args);
-        return result.ExitCode == 0
+        return result.ExitCode == ExitCodes.Success
             ? result.Json
             : throw new InvalidOperationException($"Set-up (no fault injected yet): profiles-agent {string.Join(' ', args)} failed: {result}");
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Orleans.Profiles.Sync;
 using Orleans.Profiles.Tests.EndToEnd;
 using Orleans.Profiles.Tests.Support;
 
@@ -131,7 +132,7 @@ public sealed class FaultProxyTests
 
         var refused = await proxied.Agent.RunAsync("status", "--user", @"contoso\quinn", "--timeout", "3", "--retries", "2");
         // The silo answers through the proxy, but says it is the gateway on its own port: the client refuses it.
-        Assert.True(refused.ExitCode == 4, $"{refused}");
+        Assert.True(refused.ExitCode == ExitCodes.StoreUnavailable, $"{refused}");
         Assert.Contains("did not answer after 2 attempts", refused.StandardError, StringComparison.Ordinal);
         Assert.True(proxy.ConnectionsAccepted >= 1, $"{proxy}");
         Assert.True(proxy.BytesToClient > 0, $"the silo never answered through the proxy: {proxy}");
@@ -188,7 +189,7 @@ public sealed class FaultProxyTests
         // Halfway through the chunks, the link dies and stays dead for longer than the agent's retries.
         var cut = store.Proxy.ArmAsync(ProxyDirection.ToServer, HiveBytes / 2, ProxyFault.CutAndRefuse);
         var push = await ws1.Agent.RunAsync(["push", "--user", @"contoso\sam", "--path", ws1.Profile, "--retries", "3", .. Patient]);
-        Assert.True(push.ExitCode == 4, $"{push}");
+        Assert.True(push.ExitCode == ExitCodes.StoreUnavailable, $"{push}");
         Assert.True(cut.IsCompletedSuccessfully, $"the cut never happened: {store.Proxy}");
         Assert.True(store.Proxy.ConnectionsRefused >= 1, $"{store.Proxy}");
 

@@ -110,6 +110,38 @@ public static class TestData
     private const int BaseBlockUnusedStart = 0x200;
     private const int BaseBlockUnusedEnd = 0xFF0;
 
+    /// <summary>
+    /// A copy of <paramref name="data"/> followed by <paramref name="copies"/> copies of one pseudo-random
+    /// 4 KiB page: the padding tail real hives have, where many pages are identical and so one chunk.
+    /// The hive check does not read past the bins, so a hive from <see cref="HiveLike"/> stays valid.
+    /// </summary>
+    public static byte[] WithRepeatedPage(byte[] data, int copies, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var page = RandomBytes(PageSize, seed);
+        var result = new byte[checked(data.Length + (copies * PageSize))];
+        data.CopyTo(result, 0);
+        for (var i = 0; i < copies; i++)
+        {
+            page.CopyTo(result, data.Length + (i * PageSize));
+        }
+
+        return result;
+    }
+
+    /// <summary><paramref name="copies"/> copies of one block of <paramref name="length"/> pseudo-random bytes (not a hive).</summary>
+    public static byte[] RepeatedBlock(int length, int copies, int seed)
+    {
+        var block = RandomBytes(length, seed);
+        var result = new byte[checked(length * copies)];
+        for (var i = 0; i < copies; i++)
+        {
+            block.CopyTo(result, i * length);
+        }
+
+        return result;
+    }
+
     /// <summary><paramref name="length"/> pseudo-random bytes that do not start with <c>regf</c>.</summary>
     public static byte[] RandomBytes(int length, int seed)
     {

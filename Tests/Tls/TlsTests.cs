@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Orleans.Profiles.Sync;
 using Orleans.Profiles.Tests.EndToEnd;
 using Orleans.Profiles.Tests.Support;
 
@@ -46,7 +47,7 @@ public sealed class TlsTests(SiloFixture plaintext, TlsSiloFixture tls) : IClass
         var clock = Stopwatch.StartNew();
         var refused = await ws.Agent.RunAsync("push", "--user", @"contoso\uma", "--path", ws.Profile, "--retries", "1", "--timeout", "3");
         clock.Stop();
-        Assert.Equal(4, refused.ExitCode);
+        Assert.Equal(ExitCodes.StoreUnavailable, refused.ExitCode);
         Assert.Equal($"profiles-agent: error: The profile store did not answer after 1 attempts (TimeoutException: no gateway of {tls.Silo.Gateway} answered within 3 s).\n", refused.StandardError);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the refused agent took {clock.Elapsed}");
 
@@ -63,7 +64,7 @@ public sealed class TlsTests(SiloFixture plaintext, TlsSiloFixture tls) : IClass
 
         // Default retries (6): a refused certificate must not be retried at all.
         var refused = await ws.Agent.RunAsync("status", "--user", @"contoso\vera", "--tls-ca", Certificates.OtherCaPath);
-        Assert.Equal(4, refused.ExitCode);
+        Assert.Equal(ExitCodes.StoreUnavailable, refused.ExitCode);
         Assert.Equal(
             $"profiles-agent: error: the TLS certificate of gateway {tls.Silo.Gateway} ({TestCertificates.SiloSubject}, issued by {CaSubject}) was refused: "
             + $"it does not chain to a certificate authority of --tls-ca {Certificates.OtherCaPath} (PartialChain). Nothing was changed; a certificate problem is not retried.\n",
@@ -71,7 +72,7 @@ public sealed class TlsTests(SiloFixture plaintext, TlsSiloFixture tls) : IClass
 
         // --tls alone trusts the system store, which does not hold the test CA.
         var untrusted = await ws.Agent.RunAsync("status", "--user", @"contoso\vera", "--tls");
-        Assert.Equal(4, untrusted.ExitCode);
+        Assert.Equal(ExitCodes.StoreUnavailable, untrusted.ExitCode);
         Assert.StartsWith(
             $"profiles-agent: error: the TLS certificate of gateway {tls.Silo.Gateway} ({TestCertificates.SiloSubject}, issued by {CaSubject}) was refused: it does not chain to a certificate authority this machine trusts (",
             untrusted.StandardError, StringComparison.Ordinal);
@@ -83,7 +84,7 @@ public sealed class TlsTests(SiloFixture plaintext, TlsSiloFixture tls) : IClass
     {
         using var ws = new Workstation("tls-to-plain", plaintext.Silo.Gateway);
         var result = await ws.Agent.RunAsync("status", "--user", @"contoso\walt", "--tls-ca", Certificates.CaPath, "--retries", "2", "--timeout", "3");
-        Assert.Equal(4, result.ExitCode);
+        Assert.Equal(ExitCodes.StoreUnavailable, result.ExitCode);
         Assert.EndsWith(
             $"profiles-agent: error: The profile store did not answer after 2 attempts (IOException: the TLS handshake with gateway {plaintext.Silo.Gateway} failed (is TLS on at that silo? --verbose tells more)).\n",
             result.StandardError, StringComparison.Ordinal);
@@ -131,7 +132,7 @@ public sealed class TlsTests(SiloFixture plaintext, TlsSiloFixture tls) : IClass
         // The certificate names localhost only: dialing the address is refused, at once.
         using var ws3 = new Workstation("proxied3", $"127.0.0.1:{proxy.Port}");
         var refused = await ws3.Agent.RunAsync("status", "--user", "tlsproxyuser", "--tls-ca", Certificates.CaPath);
-        Assert.Equal(4, refused.ExitCode);
+        Assert.Equal(ExitCodes.StoreUnavailable, refused.ExitCode);
         Assert.Equal(
             $"profiles-agent: error: the TLS certificate of gateway 127.0.0.1:{proxy.Port} ({TestCertificates.NamedSiloSubject}, issued by {CaSubject}) was refused: "
             + "it is not issued for 127.0.0.1, the name the gateway was dialed by (it names localhost): give --gateway a name or address the certificate holds. "

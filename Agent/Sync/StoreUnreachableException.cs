@@ -1,4 +1,4 @@
 namespace Orleans.Profiles.Sync;
 
 /// <summary>No gateway answered within the configured attempts; nothing was changed by the failed call.</summary>
-public sealed class StoreUnavailableException(string message, Exception inner) : Exception(message, inner);
+public sealed class StoreUnreachableException(string message, Exception inner) : Exception(message, inner);

@@ -1,4 +1,4 @@
-namespace Orleans.Profiles.Agent.Cli;
+namespace Orleans.Profiles.Sync;
 
 /// <summary>The agent's exit codes, for logon and logoff scripts (documented in README.md).</summary>
 public static class ExitCodes

@@ -1,0 +1,262 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+
+namespace Orleans.Profiles.Sync;
+
+/// <summary>
+/// The logon half of a sync: builds the files of a committed snapshot beside their targets from the
+/// chunks already in local files and those fetched from the store, then hands them to the
+/// <see cref="PullJournal"/> to move into place. Local changes never pushed stop it unless forced.
+/// </summary>
+internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOptions options, TimeProvider time, SyncStateStore state, PullJournal journal, ILogger logger)
+{
+    /// <summary>Test seam: called once the local files are hashed, before the new ones are built from them (a test edits a file there).</summary>
+    public Action? BeforeBuild { get; set; }
+
+    public async Task<PullResult> RunAsync(ProfileKey profile, string path, int snapshotNumber, bool force, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        await journal.FinishInterruptedAsync(profile, path, cancellationToken);
+        var snapshot = await store.CallAsync(f => f.GetProfile(profile).GetSnapshot(snapshotNumber), cancellationToken);
+        var manifest = snapshot.Manifest;
+        var targets = ResolveTargets(path, manifest);
+        RemoveInterruptedWrites(targets);
+
+        var record = await state.LoadAsync(profile, path, cancellationToken);
+        var synced = record?.Files.ToDictionary(f => f.Path, ProfilePath.Comparer);
+        var localIndex = new Dictionary<ContentHash, (string Path, long Offset, int Length)>();
+        var toWrite = new List<(ManifestFile File, string Target)>();
+        var before = new Dictionary<string, string>(StringComparer.Ordinal);
+        var changedLocally = new List<string>();
+        foreach (var (file, target) in targets)
+        {
+            if (!File.Exists(target))
+            {
+                toWrite.Add((file, target));
+                continue;
+            }
+
+            var existing = await new LocalFile(file.Path, target).HashAsync(cancellationToken);
+            if (existing.Sha256 == file.Sha256)
+            {
+                continue;
+            }
+
+            if (synced is not null && !(synced.TryGetValue(file.Path, out var last) && last.Sha256 == existing.Sha256.ToString()))
+            {
+                changedLocally.Add(file.Path);
+            }
+
+            for (var i = 0; i < existing.Chunks.Length; i++)
+            {
+                localIndex.TryAdd(existing.Chunks[i], (target, (long)i * existing.ChunkSize, existing.ChunkLength(i)));
+            }
+
+            before[target] = existing.Sha256.ToString();
+            toWrite.Add((file, target));
+        }
+
+        // Files this workstation synced before that the snapshot no longer has were deleted elsewhere.
+        var toDelete = new List<PendingFile>();
+        if (synced is not null && targets.Count > 0)
+        {
+            var root = FolderRoot(path, targets);
+            var kept = manifest.Files.Select(f => f.Path).ToHashSet(ProfilePath.Comparer);
+            foreach (var gone in synced.Values.Where(f => !kept.Contains(f.Path)))
+            {
+                var target = ProfilePath.ToLocal(root, gone.Path);
+                if (File.Exists(target))
+                {
+                    var existing = await new LocalFile(gone.Path, target).HashAsync(cancellationToken);
+                    if (existing.Sha256.ToString() == gone.Sha256)
+                    {
+                        toDelete.Add(new PendingFile(gone.Path, target, null, null, gone.Sha256));
+                    }
+                    else
+                    {
+                        changedLocally.Add(gone.Path);
+                    }
+                }
+            }
+        }
+
+        if (changedLocally.Count > 0 && !force)
+        {
+            throw new UnpushedChangesException(changedLocally);
+        }
+
+        BeforeBuild?.Invoke();
+        var (fetchedChunks, fetchedBytes, built) = await WriteFilesAsync(profile, manifest, toWrite, localIndex, progress, cancellationToken);
+        PendingFile[] replaced = [.. built.Select(b => new PendingFile(b.File.Path, b.Target, b.Temporary, b.File.Sha256.ToString(), before.GetValueOrDefault(b.Target)))];
+        var pending = new PendingPull(SyncRecord.Of(profile, path, snapshot.Info, manifest), [.. replaced, .. toDelete]);
+        if (pending.Files.Count == 0)
+        {
+            // Nothing to move or delete (the usual logon on the same machine): no journal, no extra fsyncs.
+            await state.SaveAsync(pending.Record, cancellationToken);
+        }
+        else
+        {
+            await journal.RunAsync(profile, path, pending, cancellationToken);
+        }
+
+        LogPulled(logger, profile, snapshot.Info.Number, toWrite.Count, fetchedChunks, fetchedBytes);
+        return new PullResult(profile.Value, snapshot.Info, manifest.Files.Length, toWrite.Count, toDelete.Count, manifest.TotalBytes, fetchedChunks, fetchedBytes, time.GetElapsedTime(started));
+    }
+
+    /// <summary>
+    /// Where each file of the snapshot goes. <paramref name="path"/> is a folder, unless it names an
+    /// existing file, or a new file with the same name as a one-file snapshot's only file.
+    /// </summary>
+    public static List<(ManifestFile File, string Target)> ResolveTargets(string path, ProfileManifest manifest)
+    {
+        var full = Path.GetFullPath(path);
+        var isFile = File.Exists(full)
+            || (!Directory.Exists(full) && !Path.EndsInDirectorySeparator(path) && manifest.Files.Length == 1
+                && string.Equals(Path.GetFileName(full), manifest.Files[0].Path, StringComparison.OrdinalIgnoreCase));
+        if (isFile)
+        {
+            return manifest.Files.Length == 1
+                ? [(manifest.Files[0], full)]
+                : throw new InvalidManifestException($"the snapshot has {manifest.Files.Length} files but \"{path}\" is a file: pull into a folder");
+        }
+
+        // Every path is checked before anything is written: a hostile manifest cannot reach outside the folder.
+        return [.. manifest.Files.Select(f => (f, ProfilePath.ToLocal(full, f.Path)))];
+    }
+
+    /// <summary>
+    /// Builds every changed file as a temporary file beside its target, verified chunk by chunk and
+    /// as a whole and flushed to disk; an interrupted build leaves every old file as it was. The
+    /// <see cref="PullJournal"/> renames them into place. Each distinct chunk is fetched once: a
+    /// later occurrence (a hive's repeated padding page, a file copied) is copied from the temporary
+    /// it was first written to, so the progress ends exactly at its total.
+    /// </summary>
+    private async Task<(int Chunks, long Bytes, List<(ManifestFile File, string Target, string Temporary)> Built)> WriteFilesAsync(
+        ProfileKey profile,
+        ProfileManifest manifest,
+        List<(ManifestFile File, string Target)> toWrite,
+        Dictionary<ContentHash, (string Path, long Offset, int Length)> localIndex,
+        IProgress<TransferProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var locations = manifest.Locations.DistinctBy(l => l.Hash).ToDictionary(l => l.Hash);
+        var remote = toWrite.SelectMany(w => w.File.Chunks).Where(h => !localIndex.ContainsKey(h)).Distinct().ToList();
+        var total = remote.Sum(h => locations.TryGetValue(h, out var l) ? (long)l.Length : 0);
+        var throttle = new BandwidthThrottle(options.BandwidthLimit, time);
+        var temporaries = new List<(ManifestFile File, string Target, string Temporary)>();
+
+        // Where this pull wrote each chunk it fetched, already verified against its hash.
+        var pulled = new Dictionary<ContentHash, (string Path, long Offset, int Length)>();
+        int fetched = 0;
+        long bytes = 0;
+        progress?.Report(new TransferProgress("pull", 0, total, 0, remote.Count));
+        try
+        {
+            using (var reader = new LocalChunkReader(FileChangedDuringSyncException.Pulled))
+            {
+                foreach (var (file, target) in toWrite)
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    var temporary = AtomicFile.TemporaryPathFor(target);
+                    temporaries.Add((file, target, temporary));
+                    await using var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1024 * 1024, FileOptions.Asynchronous);
+                    using var fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                    foreach (var batch in ChunkBatches.Of(file.Chunks, options.BatchBytes, h => localIndex.ContainsKey(h) || pulled.ContainsKey(h) ? 0 : Locate(locations, h).Length))
+                    {
+                        var needed = batch.Where(h => !localIndex.ContainsKey(h) && !pulled.ContainsKey(h)).Distinct().ToList();
+                        var fromStore = new Dictionary<ContentHash, byte[]>();
+                        if (needed.Count > 0)
+                        {
+                            ImmutableArray<ChunkLocation> asked = [.. needed.Select(h => Locate(locations, h))];
+                            var data = await store.CallAsync(f => f.GetChunkReader(profile).ReadChunks(asked), cancellationToken);
+                            for (var i = 0; i < needed.Count; i++)
+                            {
+                                fromStore[needed[i]] = ContentHash.Compute(data[i]) == needed[i]
+                                    ? data[i]
+                                    : throw new SnapshotVerificationException($"Chunk {needed[i]} of \"{file.Path}\" read from the store does not match its hash.");
+                            }
+
+                            var batchBytes = data.Sum(d => (long)d.Length);
+                            fetched += needed.Count;
+                            bytes += batchBytes;
+                            progress?.Report(new TransferProgress("pull", bytes, total, fetched, remote.Count));
+                            await throttle.ConsumeAsync(batchBytes, cancellationToken);
+                        }
+
+                        foreach (var hash in batch)
+                        {
+                            byte[] chunk;
+                            if (fromStore.TryGetValue(hash, out var data))
+                            {
+                                chunk = data;
+                                pulled.TryAdd(hash, (temporary, output.Position, chunk.Length));
+                            }
+                            else if (localIndex.TryGetValue(hash, out var local))
+                            {
+                                chunk = await ReadLocalAsync(reader, local, hash, cancellationToken);
+                            }
+                            else
+                            {
+                                var copy = pulled[hash];
+                                if (copy.Path == temporary)
+                                {
+                                    // Written earlier into this very file: out of the stream's buffer before reading it back.
+                                    await output.FlushAsync(cancellationToken);
+                                }
+
+                                chunk = await ReadLocalAsync(reader, copy, hash, cancellationToken);
+                            }
+
+                            fileHash.AppendData(chunk);
+                            await output.WriteAsync(chunk, cancellationToken);
+                        }
+                    }
+
+                    if (output.Length != file.Length || ContentHash.FromBytes(fileHash.GetHashAndReset()) != file.Sha256)
+                    {
+                        throw new SnapshotVerificationException($"\"{file.Path}\" rebuilt from the snapshot does not match its SHA-256.");
+                    }
+
+                    await output.FlushAsync(cancellationToken);
+                    output.Flush(flushToDisk: true);
+                }
+            }
+        }
+        catch
+        {
+            PullJournal.DeleteTemporaries(temporaries.Select(t => t.Temporary));
+            throw;
+        }
+
+        return (fetched, bytes, temporaries);
+    }
+
+    private static Task<byte[]> ReadLocalAsync(LocalChunkReader reader, (string Path, long Offset, int Length) at, ContentHash hash, CancellationToken cancellationToken)
+        => reader.ReadAsync(at.Path, at.Offset, at.Length, hash, cancellationToken);
+
+    private static ChunkLocation Locate(Dictionary<ContentHash, ChunkLocation> locations, ContentHash hash)
+        => locations.TryGetValue(hash, out var location)
+            ? location
+            : throw new SnapshotVerificationException($"The snapshot's manifest does not say where chunk {hash} is.");
+
+    private static string FolderRoot(string path, List<(ManifestFile File, string Target)> targets)
+        => targets is [var (file, target)] && string.Equals(Path.GetFullPath(path), target, StringComparison.Ordinal) && !Directory.Exists(target)
+            ? Path.GetDirectoryName(target)!
+            : Path.GetFullPath(path);
+
+    /// <summary>Deletes temporary files left by an interrupted pull beside the targets.</summary>
+    private static void RemoveInterruptedWrites(List<(ManifestFile File, string Target)> targets)
+    {
+        foreach (var directory in targets.Select(t => Path.GetDirectoryName(t.Target)!).Distinct().Where(Directory.Exists))
+        {
+            foreach (var stale in Directory.EnumerateFiles(directory, "*" + AtomicFile.TemporarySuffix))
+            {
+                File.Delete(stale);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pulled {Profile}: snapshot {Snapshot}, {Files} file(s) written, {Chunks} chunk(s) / {Bytes} bytes fetched")]
+    private static partial void LogPulled(ILogger logger, ProfileKey profile, int snapshot, int files, int chunks, long bytes);
+}

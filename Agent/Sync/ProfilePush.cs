@@ -1,0 +1,137 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+
+namespace Orleans.Profiles.Sync;
+
+/// <summary>
+/// The logoff half of a sync: hashes the local profile, begins an upload of its manifest, sends the
+/// chunks the store lacks and commits. A lost session begins again and sends only what is still missing.
+/// </summary>
+internal sealed partial class ProfilePush(StoreConnection store, ProfileSyncOptions options, TimeProvider time, SyncStateStore state, PullJournal journal, ILogger logger)
+{
+    private const int MaxRounds = 3;
+
+    /// <summary>Test seam: called between the hash pass and the send pass (a test edits a file there).</summary>
+    public Action? BeforeSend { get; set; }
+
+    public async Task<PushResult> RunAsync(ProfileKey profile, string path, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        await journal.FinishInterruptedAsync(profile, path, cancellationToken);
+        var local = LocalFile.Enumerate(path);
+        var record = await state.LoadAsync(profile, path, cancellationToken);
+        var synced = record?.Files.ToDictionary(f => f.Path, f => f.Sha256, ProfilePath.Comparer);
+
+        // The one read of each file: what the store likely lacks is kept for the send pass.
+        var held = new HeldChunks(options.PushBufferBytes);
+        var files = new List<ManifestFile>(local.Count);
+        long bytesRead = 0;
+        foreach (var file in local)
+        {
+            var (hashed, read) = await held.HashAsync(file, synced?.GetValueOrDefault(file.ProfilePath), cancellationToken);
+            files.Add(hashed);
+            bytesRead += read;
+        }
+
+        var manifest = ProfileManifest.ForUpload(files);
+        var manifestHash = manifest.ComputeHash();
+        var status = await store.CallAsync(f => f.GetProfile(profile).GetStatus(), cancellationToken);
+        if (status.Current is { } current && current.ManifestHash == manifestHash)
+        {
+            await state.SaveAsync(SyncRecord.Of(profile, path, current, manifest), cancellationToken);
+            return new PushResult(profile.Value, current, Unchanged: true, AlreadyCommitted: false, manifest.Files.Length, manifest.TotalBytes, 0, 0, 0, bytesRead, time.GetElapsedTime(started));
+        }
+
+        var baseSnapshot = record?.Snapshot ?? 0;
+        var request = new BeginUploadRequest(BeginUploadRequest.DeriveSessionId(manifestHash, baseSnapshot, options.Machine), manifest, manifestHash, baseSnapshot, options.Machine);
+        var sources = local.ToDictionary(f => f.ProfilePath, ProfilePath.Comparer);
+        int sentChunks = 0, totalChunks = 0;
+        long sentBytes = 0;
+        for (var round = 1; ; round++)
+        {
+            var upload = await store.CallAsync(f => f.GetProfileUpload(profile).BeginUpload(request), cancellationToken);
+            totalChunks = Math.Max(totalChunks, upload.TotalChunks);
+            try
+            {
+                if (upload.CommittedSnapshot == 0)
+                {
+                    BeforeSend?.Invoke();
+                    var (chunks, bytes, reread) = await SendAsync(profile, request.SessionId, manifest, sources, held, upload.Missing, progress, cancellationToken);
+                    sentChunks += chunks;
+                    sentBytes += bytes;
+                    bytesRead += reread;
+                    held.EnsureSentFilesUnchanged();
+                }
+
+                var commit = await store.CallAsync(f => f.GetProfileUpload(profile).CommitUpload(request.SessionId), cancellationToken);
+                await state.SaveAsync(SyncRecord.Of(profile, path, commit.Snapshot, manifest), cancellationToken);
+                LogPushed(logger, profile, commit.Snapshot.Number, sentChunks, sentBytes);
+                return new PushResult(profile.Value, commit.Snapshot, Unchanged: false, commit.AlreadyCommitted, manifest.Files.Length, manifest.TotalBytes, totalChunks, sentChunks, sentBytes, bytesRead, time.GetElapsedTime(started));
+            }
+            catch (Exception ex) when (ex is UploadIncompleteException or UploadSessionNotFoundException && round < MaxRounds)
+            {
+                // The session expired or lost staged chunks (a store restored from backup): begin again and resend what is missing.
+                LogRestarting(logger, profile, ex.Message);
+            }
+        }
+    }
+
+    /// <summary>Sends the missing chunks, from memory when the hash pass kept them, else read again and checked.</summary>
+    private async Task<(int Chunks, long Bytes, long BytesRead)> SendAsync(
+        ProfileKey profile,
+        Guid sessionId,
+        ProfileManifest manifest,
+        Dictionary<string, LocalFile> sources,
+        HeldChunks held,
+        ImmutableArray<ContentHash> missing,
+        IProgress<TransferProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var where = new Dictionary<ContentHash, (LocalFile File, long Offset, int Length)>();
+        foreach (var file in manifest.Files)
+        {
+            for (var i = 0; i < file.Chunks.Length; i++)
+            {
+                where.TryAdd(file.Chunks[i], (sources[file.Path], (long)i * file.ChunkSize, file.ChunkLength(i)));
+            }
+        }
+
+        var total = missing.Sum(h => (long)where[h].Length);
+        var throttle = new BandwidthThrottle(options.BandwidthLimit, time);
+        using var reader = new LocalChunkReader(FileChangedDuringSyncException.Pushed);
+        int sent = 0;
+        long bytes = 0, reread = 0;
+        progress?.Report(new TransferProgress("push", 0, total, 0, missing.Length));
+        foreach (var batch in ChunkBatches.Of(missing, options.BatchBytes, h => where[h].Length))
+        {
+            var payload = ImmutableArray.CreateBuilder<ChunkPayload>(batch.Count);
+            foreach (var hash in batch)
+            {
+                if (!held.TryTake(hash, out var data))
+                {
+                    var (file, offset, length) = where[hash];
+                    data = await reader.ReadAsync(file.FullPath, offset, length, hash, cancellationToken);
+                    reread += length;
+                }
+
+                payload.Add(new ChunkPayload(hash, data));
+            }
+
+            var chunks = payload.MoveToImmutable();
+            await store.CallAsync(f => f.GetProfileUpload(profile).PutChunks(sessionId, chunks), cancellationToken);
+            var batchBytes = chunks.Sum(c => (long)c.Data.Length);
+            sent += chunks.Length;
+            bytes += batchBytes;
+            progress?.Report(new TransferProgress("push", bytes, total, sent, missing.Length));
+            await throttle.ConsumeAsync(batchBytes, cancellationToken);
+        }
+
+        return (sent, bytes, reread);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pushed {Profile}: snapshot {Snapshot}, {Chunks} chunk(s) / {Bytes} bytes sent")]
+    private static partial void LogPushed(ILogger logger, ProfileKey profile, int snapshot, int chunks, long bytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upload of {Profile} begins again: {Reason}")]
+    private static partial void LogRestarting(ILogger logger, ProfileKey profile, string reason);
+}
