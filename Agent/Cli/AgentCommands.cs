@@ -24,6 +24,7 @@ public static class AgentCommands
         root.Subcommands.Add(Restore());
         root.Subcommands.Add(CollectGarbage());
         root.Subcommands.Add(TokenCommands.Build());
+        root.Subcommands.Add(ServiceCommands.Build());
         return root;
     }
 

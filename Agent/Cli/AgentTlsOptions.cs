@@ -28,9 +28,12 @@ public static class AgentTlsOptions
 
     /// <summary>The TLS settings the command line asks for, or null for plaintext.</summary>
     public static ClientTlsOptions? FromParse(ParseResult parse)
+        => For(parse.GetValue(Tls), parse.GetValue(TlsCa), parse.GetValue(AgentOptions.Gateway) ?? []);
+
+    /// <summary>TLS to <paramref name="gateways"/> when asked for or a CA file is given; null for plaintext.</summary>
+    public static ClientTlsOptions? For(bool tls, string? caFile, IEnumerable<string> gateways)
     {
-        var caFile = parse.GetValue(TlsCa);
-        if (!parse.GetValue(Tls) && caFile is null)
+        if (!tls && caFile is null)
         {
             return null;
         }
@@ -39,7 +42,7 @@ public static class AgentTlsOptions
         {
             Authorities = caFile is null ? null : LoadAuthorities(caFile),
             AuthoritiesSource = caFile is null ? null : $"--tls-ca {caFile}",
-            HostNames = HostNames(parse.GetValue(AgentOptions.Gateway) ?? []),
+            HostNames = HostNames(gateways),
         };
     }
 

@@ -64,6 +64,10 @@ public sealed class ProfileSyncClient
     public Task<SyncRecord?> GetSyncRecordAsync(ProfileKey profile, string path, CancellationToken cancellationToken)
         => _state.LoadAsync(profile, path, cancellationToken);
 
+    /// <summary>Whether <paramref name="path"/> has roaming files changed, added or removed since this machine last synced it.</summary>
+    public Task<bool> HasLocalChangesAsync(ProfileKey profile, string path, CancellationToken cancellationToken)
+        => LocalChanges.SinceLastSyncAsync(_state, profile, path, _options.Filter, cancellationToken);
+
     public Task<PushResult> PushAsync(ProfileKey profile, string path, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
         => _push.RunAsync(profile, path, progress, cancellationToken);
 

@@ -21,6 +21,10 @@ public sealed class SyncStateStore(string directory)
     public Task SavePendingAsync(PendingPull pending, CancellationToken cancellationToken)
         => WriteAsync(PathOf(ProfileKey.ParseNormalized(pending.Record.Profile), pending.Record.LocalPath, ".pending.json"), pending, cancellationToken);
 
+    /// <summary>When this machine last pushed or pulled <paramref name="localPath"/> (its record was written), or null.</summary>
+    public DateTime? SyncedAtUtc(ProfileKey profile, string localPath)
+        => File.GetLastWriteTimeUtc(PathOf(profile, localPath, ".json")) is var at && at.Year > 1601 ? at : null;
+
     public void DeletePending(ProfileKey profile, string localPath)
     {
         var path = PathOf(profile, localPath, ".pending.json");

@@ -1,0 +1,9 @@
+namespace Orleans.Profiles.Agent.Service;
+
+public enum PushOutcome
+{
+    Pushed,
+    Unchanged,
+    HiveLoaded,
+    Failed,
+}

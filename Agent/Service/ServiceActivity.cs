@@ -1,0 +1,50 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Orleans.Profiles.Agent.Service;
+
+/// <summary>
+/// The service's record of each user's last push, last pull and anything pending, in one small JSON file
+/// replaced atomically, so <c>service status</c> (another process) reads it and a restart keeps it.
+/// </summary>
+public sealed class ServiceActivity(string file)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
+    private readonly Lock _lock = new();
+
+    public string File { get; } = file;
+
+    public IReadOnlyDictionary<string, UserActivity> Read()
+    {
+        try
+        {
+            var users = JsonSerializer.Deserialize<UserActivity[]>(System.IO.File.ReadAllBytes(File), Json) ?? [];
+            return users.ToDictionary(u => u.Account, StringComparer.Ordinal);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return new Dictionary<string, UserActivity>(StringComparer.Ordinal);
+        }
+    }
+
+    public void Pushed(RoamingUser user, int snapshot, PushReason reason, DateTimeOffset at)
+        => Update(user, a => a with { LastPush = at, LastPushSnapshot = snapshot, LastPushReason = reason, Pending = null });
+
+    public void Pulled(RoamingUser user, int snapshot, DateTimeOffset at)
+        => Update(user, a => a with { LastPull = at, LastPullSnapshot = snapshot });
+
+    public void Pending(RoamingUser user, string why) => Update(user, a => a with { Pending = why });
+
+    private void Update(RoamingUser user, Func<UserActivity, UserActivity> change)
+    {
+        lock (_lock)
+        {
+            var users = new Dictionary<string, UserActivity>(Read(), StringComparer.Ordinal);
+            users[user.Account.Value] = change(users.GetValueOrDefault(user.Account.Value) ?? new UserActivity(user.Account.Value));
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(File))!);
+            var temporary = File + ".tmp";
+            System.IO.File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(users.Values.OrderBy(u => u.Account, StringComparer.Ordinal).ToArray(), Json));
+            System.IO.File.Move(temporary, File, overwrite: true);
+        }
+    }
+}
