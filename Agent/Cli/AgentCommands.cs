@@ -32,7 +32,7 @@ public static class AgentCommands
     {
         var command = new Command("push", "Upload a profile file or folder; only the chunks the store lacks are sent, and it becomes current only once complete and verified")
         {
-            AgentOptions.User, AgentOptions.Path, AgentOptions.Machine, AgentOptions.BandwidthLimit,
+            AgentOptions.User, AgentOptions.Path, AgentOptions.Machine, AgentOptions.BandwidthLimit, AgentOptions.Exclude, AgentOptions.Include,
         };
         command.SetAction((parse, ct) => AgentRun.RunAsync(parse, async (run, profile) =>
         {
@@ -70,7 +70,7 @@ public static class AgentCommands
     {
         var command = new Command("pull", "Download the current (or a given) snapshot; only missing chunks are fetched, each file is verified and replaced atomically")
         {
-            AgentOptions.User, AgentOptions.Path, AgentOptions.Snapshot, AgentOptions.Force, AgentOptions.BandwidthLimit,
+            AgentOptions.User, AgentOptions.Path, AgentOptions.Snapshot, AgentOptions.Force, AgentOptions.BandwidthLimit, AgentOptions.Exclude, AgentOptions.Include,
         };
         command.SetAction((parse, ct) => AgentRun.RunAsync(parse, async (run, profile) =>
         {

@@ -70,6 +70,20 @@ public static class AgentOptions
 
     public static Option<long> BandwidthLimit { get; } = new("--bwlimit") { Description = "Limit the transfer to this many KiB per second", HelpName = "KIB_PER_SECOND" };
 
+    public static Option<string[]> Exclude { get; } = new("--exclude")
+    {
+        Description = @"Also leave out of the sync the paths this pattern matches, relative to the profile folder, with * ** ? wildcards, "
+            + @"e.g. --exclude 'AppData\Roaming\Big\*.iso'; repeat it for several; added to the defaults (README: Exclusions)",
+        HelpName = "PATTERN",
+    };
+
+    public static Option<string[]> Include { get; } = new("--include")
+    {
+        Description = @"Sync the paths this pattern matches even where an exclude matches them, e.g. --include 'AppData\Local\Contoso\**'; "
+            + "repeat it for several; added to the defaults",
+        HelpName = "PATTERN",
+    };
+
     public static Option<int> Snapshot { get; } = new("--snapshot") { Description = "A snapshot number (default: the current one)", HelpName = "N" };
 
     public static Option<bool> Force { get; } = new("--force") { Description = "Overwrite local files changed since the last sync (their changes are lost)" };

@@ -35,6 +35,7 @@ public sealed class AgentRun
                 Machine = parse.GetResult(AgentOptions.Machine) is null ? Environment.MachineName : parse.GetRequiredValue(AgentOptions.Machine),
                 Token = ReadToken(parse),
                 Tls = AgentTlsOptions.FromParse(parse),
+                Filter = ProfileFilter.Create(parse.GetValue(AgentOptions.Exclude) ?? [], parse.GetValue(AgentOptions.Include) ?? []),
             };
 
             // Our own warnings (retries) always show; Orleans' connection chatter only with --verbose.

@@ -20,7 +20,13 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
         await journal.FinishInterruptedAsync(profile, path, cancellationToken);
         var snapshot = await store.CallAsync(f => f.GetProfile(profile).GetSnapshot(snapshotNumber), cancellationToken);
         var manifest = snapshot.Manifest;
-        var targets = ResolveTargets(path, manifest);
+        var all = ResolveTargets(path, manifest);
+
+        // A folder gets only what roams here; the local files the filter excludes are never written or deleted. A one-file pull writes the file it names.
+        var oneFile = all is [var (_, only)] && only == Path.GetFullPath(path);
+        bool Roams(string profilePath) => oneFile || options.Filter.Roams(profilePath);
+        var targets = all.Where(t => Roams(t.File.Path)).ToList();
+        var roaming = manifest with { Files = [.. manifest.Files.Where(f => Roams(f.Path))] };
         RemoveInterruptedWrites(targets);
 
         var record = await state.LoadAsync(profile, path, cancellationToken);
@@ -59,11 +65,11 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
 
         // Files this workstation synced before that the snapshot no longer has were deleted elsewhere.
         var toDelete = new List<PendingFile>();
-        if (synced is not null && targets.Count > 0)
+        if (synced is not null && all.Count > 0)
         {
-            var root = FolderRoot(path, targets);
+            var root = FolderRoot(path, all);
             var kept = manifest.Files.Select(f => f.Path).ToHashSet(ProfilePath.Comparer);
-            foreach (var gone in synced.Values.Where(f => !kept.Contains(f.Path)))
+            foreach (var gone in synced.Values.Where(f => !kept.Contains(f.Path) && Roams(f.Path)))
             {
                 var target = ProfilePath.ToLocal(root, gone.Path);
                 if (File.Exists(target))
@@ -89,7 +95,7 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
         BeforeBuild?.Invoke();
         var (fetchedChunks, fetchedBytes, built) = await WriteFilesAsync(profile, manifest, toWrite, localIndex, progress, cancellationToken);
         PendingFile[] replaced = [.. built.Select(b => new PendingFile(b.File.Path, b.Target, b.Temporary, b.File.Sha256.ToString(), before.GetValueOrDefault(b.Target)))];
-        var pending = new PendingPull(SyncRecord.Of(profile, path, snapshot.Info, manifest), [.. replaced, .. toDelete]);
+        var pending = new PendingPull(SyncRecord.Of(profile, path, snapshot.Info, roaming), [.. replaced, .. toDelete]);
         if (pending.Files.Count == 0)
         {
             // Nothing to move or delete (the usual logon on the same machine): no journal, no extra fsyncs.
@@ -101,7 +107,7 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
         }
 
         LogPulled(logger, profile, snapshot.Info.Number, toWrite.Count, fetchedChunks, fetchedBytes);
-        return new PullResult(profile.Value, snapshot.Info, manifest.Files.Length, toWrite.Count, toDelete.Count, manifest.TotalBytes, fetchedChunks, fetchedBytes, time.GetElapsedTime(started));
+        return new PullResult(profile.Value, snapshot.Info, roaming.Files.Length, toWrite.Count, toDelete.Count, roaming.TotalBytes, fetchedChunks, fetchedBytes, time.GetElapsedTime(started));
     }
 
     /// <summary>

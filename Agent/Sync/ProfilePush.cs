@@ -18,7 +18,7 @@ internal sealed partial class ProfilePush(StoreConnection store, ProfileSyncOpti
     {
         var started = time.GetTimestamp();
         await journal.FinishInterruptedAsync(profile, path, cancellationToken);
-        var local = LocalFile.Enumerate(path);
+        var local = LocalFile.Enumerate(path, options.Filter);
         var record = await state.LoadAsync(profile, path, cancellationToken);
         var synced = record?.Files.ToDictionary(f => f.Path, f => f.Sha256, ProfilePath.Comparer);
 

@@ -52,6 +52,12 @@ public sealed class ProfileSyncOptions
     /// <summary>The workstation's name, recorded in history.</summary>
     public string Machine { get; set; } = Environment.MachineName;
 
+    /// <summary>
+    /// Which paths of a profile folder roam: a push neither reads nor sends the others, and a pull
+    /// neither writes nor deletes them (a one-file push or pull is not filtered).
+    /// </summary>
+    public ProfileFilter Filter { get; set; } = ProfileFilter.Default;
+
     /// <summary>The agent's own record of what it last synced, per user and path.</summary>
     public string StateDirectory { get; set; } = DefaultStateDirectory;
 

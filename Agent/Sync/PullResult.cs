@@ -1,6 +1,7 @@
 namespace Orleans.Profiles.Sync;
 
 /// <summary>What a pull did.</summary>
+/// <param name="Files">The snapshot's files that roam here (<see cref="ProfileSyncOptions.Filter"/>), <paramref name="Bytes"/> their size.</param>
 /// <param name="ChunksFetched">Chunks read from the store; the rest were already in the local files.</param>
 public sealed record PullResult(
     string Profile,

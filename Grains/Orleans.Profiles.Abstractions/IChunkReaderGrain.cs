@@ -12,6 +12,6 @@ public interface IChunkReaderGrain : IGrainWithStringKey, IProfileContract
 {
     /// <summary>The bytes of each location, in order. The caller verifies them against their hashes.</summary>
     [Alias("ReadChunks")]
-    [ProfileAccess(ProfileAccess.Owner)]
+    [ProfileAccess(ProfileAccess.Owner | ProfileAccess.Machine)]
     Task<ImmutableArray<byte[]>> ReadChunks(ImmutableArray<ChunkLocation> chunks);
 }

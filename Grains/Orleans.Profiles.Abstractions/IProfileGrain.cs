@@ -7,7 +7,7 @@ namespace Orleans.Profiles;
 public interface IProfileGrain : IGrainWithStringKey, IProfileContract
 {
     [Alias("GetStatus")]
-    [ProfileAccess(ProfileAccess.Owner | ProfileAccess.Admin)]
+    [ProfileAccess(ProfileAccess.Owner | ProfileAccess.Admin | ProfileAccess.Machine)]
     Task<ProfileStatus> GetStatus();
 
     /// <summary>The retained snapshots, oldest first.</summary>
@@ -17,7 +17,7 @@ public interface IProfileGrain : IGrainWithStringKey, IProfileContract
 
     /// <summary>A snapshot with its manifest; 0 means the current one.</summary>
     [Alias("GetSnapshot")]
-    [ProfileAccess(ProfileAccess.Owner)]
+    [ProfileAccess(ProfileAccess.Owner | ProfileAccess.Machine)]
     Task<Snapshot> GetSnapshot(int number);
 
     /// <summary>Makes an earlier snapshot current again, as a new snapshot (history is never rewritten).</summary>

@@ -12,20 +12,21 @@ public interface IProfileUploadGrain : IGrainWithStringKey, IProfileContract
 {
     /// <summary>Opens or resumes a session; answers with the chunks the store still lacks.</summary>
     [Alias("BeginUpload")]
-    [ProfileAccess(ProfileAccess.Owner)]
+    [ProfileAccess(ProfileAccess.Owner | ProfileAccess.Machine)]
     Task<UploadSessionStatus> BeginUpload(BeginUploadRequest request);
 
     /// <summary>Verifies each chunk's SHA-256 and stages it; answers how many chunks are still missing.</summary>
     [Alias("PutChunks")]
-    [ProfileAccess(ProfileAccess.Owner)]
+    [ProfileAccess(ProfileAccess.Owner | ProfileAccess.Machine)]
     Task<int> PutChunks(Guid sessionId, ImmutableArray<ChunkPayload> chunks);
 
     /// <summary>Checks every chunk and file hash and makes the snapshot current in one state write.</summary>
     [Alias("CommitUpload")]
-    [ProfileAccess(ProfileAccess.Owner)]
+    [ProfileAccess(ProfileAccess.Owner | ProfileAccess.Machine)]
     Task<CommitResult> CommitUpload(Guid sessionId);
 
     /// <summary>Discards a session and what it staged; the current snapshot is untouched.</summary>
+    /// <remarks>Not for machine tokens: a push never aborts, and a workstation has no business discarding another's session.</remarks>
     [Alias("AbortUpload")]
     [ProfileAccess(ProfileAccess.Owner)]
     Task AbortUpload(Guid sessionId);

@@ -9,7 +9,7 @@ namespace Orleans.Profiles.Tests.EndToEnd;
 public sealed class SecurityTests
 {
     [Fact]
-    public async Task Only_the_users_own_token_reaches_their_profile_and_an_admin_reaches_its_history()
+    public async Task Only_the_users_own_token_reaches_their_profile_an_admin_reaches_its_history_and_a_machine_token_its_users_only()
     {
         using var keys = new TestKeys(ecdsa: true);
         using var data = new TempDirectory("e2e-auth");
@@ -55,7 +55,31 @@ public sealed class SecurityTests
         Assert.Equal(ExitCodes.NotAuthorized, (await helpdesk.Agent.RunAsync("pull", "--user", @"contoso\alice", "--path", helpdesk.Profile)).ExitCode);
         helpdesk.Dispose();
 
+        // A workstation's service with a machine token: push, pull and status of its users' profiles, nothing else.
+        var adminMachine = await ws1.Agent.RunAsync("token", "issue", "--machine", "WS042", "--admin", "--user", @"contoso\alice", "--key-file", keys.PrivateKeyFile);
+        Assert.Equal((ExitCodes.BadInput, "", "profiles-agent: error: a machine token cannot carry the administrator role: --admin and --machine do not go together.\n"), (adminMachine.ExitCode, adminMachine.StandardOutput, adminMachine.StandardError));
+        using var ws042 = new Workstation("ws042", silo.Gateway);
+        var machineTokenFile = Path.Combine(ws042.Agent.StateDirectory, "..", "machine.token");
+        var machineToken = await ws1.Agent.SucceedAsync("token", "issue", "--machine", "ws042", "--user", @"CONTOSO\Alice", "--user", @"contoso\bob", "--key-file", keys.PrivateKeyFile, "--expires", "30d");
+        await File.WriteAllTextAsync(machineTokenFile, machineToken.StandardOutput);
+        await ws042.Agent.SucceedAsync("pull", "--user", @"contoso\alice", "--path", ws042.Profile, "--token-file", machineTokenFile);
+        ProfileAssert.SameFiles(ws1.Snapshot(), ws042.Snapshot());
+        ws042.Write(@"AppData\Roaming\notes.txt", "pushed by the service of WS042"u8.ToArray());
+        var pushed = await ws042.Agent.SucceedAsync("push", "--user", @"contoso\alice", "--path", ws042.Profile, "--machine", "WS042", "--token-file", machineTokenFile);
+        Assert.Equal((2, "WS042"), (pushed.Json.GetProperty("snapshot").GetProperty("number").GetInt32(), pushed.Json.GetProperty("snapshot").GetProperty("machine").GetString()));
+        var status = (await ws042.Agent.SucceedAsync("status", "--user", @"contoso\alice", "--token-file", machineTokenFile)).Json.GetProperty("status");
+        Assert.Equal(2, status.GetProperty("current").GetProperty("number").GetInt32());
+
+        var carol = await ws042.Agent.RunAsync("push", "--user", @"contoso\carol", "--path", ws042.Profile, "--machine", "WS042", "--token-file", machineTokenFile);
+        Assert.Equal(ExitCodes.NotAuthorized, carol.ExitCode);
+        Assert.Contains("the machine token for WS042 does not list this profile among its users", carol.StandardError, StringComparison.Ordinal);
+        await silo.Process.WaitForLineAsync(l => l.Contains("Denied", StringComparison.Ordinal) && l.Contains(@"contoso\carol", StringComparison.Ordinal) && l.Contains("machine token for WS042", StringComparison.Ordinal), "the silo's log of the machine's refused push");
+        var restore = await ws042.Agent.RunAsync("restore", "--user", @"contoso\alice", "--snapshot", "1", "--token-file", machineTokenFile);
+        Assert.Equal(ExitCodes.NotAuthorized, restore.ExitCode);
+        Assert.Contains("the machine token for WS042 may not call Restore", restore.StandardError, StringComparison.Ordinal);
+
         Assert.DoesNotContain(issued.StandardOutput.Trim(), silo.Process.StandardOutput + silo.Process.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain(machineToken.StandardOutput.Trim(), silo.Process.StandardOutput + silo.Process.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -19,20 +19,20 @@ public sealed record ProfileCall(string Method, ProfileAccess Access, Func<IGrai
         ImmutableArray<ChunkPayload> missing = [.. s.VictimMissing.Select(s.VictimV2.Payload)];
         return
         [
-            new("GetStatus", ProfileAccess.Owner | ProfileAccess.Admin, async (g, k) => await g.GetGrain<IProfileGrain>(k).GetStatus()),
+            new("GetStatus", ProfileAccess.Owner | ProfileAccess.Admin | ProfileAccess.Machine, async (g, k) => await g.GetGrain<IProfileGrain>(k).GetStatus()),
             new("GetHistory", ProfileAccess.Owner | ProfileAccess.Admin, async (g, k) => await g.GetGrain<IProfileGrain>(k).GetHistory()),
-            new("GetSnapshot", ProfileAccess.Owner, async (g, k) => await g.GetGrain<IProfileGrain>(k).GetSnapshot(0)),
+            new("GetSnapshot", ProfileAccess.Owner | ProfileAccess.Machine, async (g, k) => await g.GetGrain<IProfileGrain>(k).GetSnapshot(0)),
             new("Restore", ProfileAccess.Owner | ProfileAccess.Admin, async (g, k) => await g.GetGrain<IProfileGrain>(k).Restore(1, "EVIL")),
             new("CollectGarbage", ProfileAccess.Admin, async (g, k) => await g.GetGrain<IProfileGrain>(k).CollectGarbage()),
-            new("BeginUpload", ProfileAccess.Owner, async (g, k) => await g.GetGrain<IProfileUploadGrain>(k).BeginUpload(begin)),
-            new("PutChunks", ProfileAccess.Owner, async (g, k) => await g.GetGrain<IProfileUploadGrain>(k).PutChunks(s.VictimSession, missing)),
-            new("CommitUpload", ProfileAccess.Owner, async (g, k) => await g.GetGrain<IProfileUploadGrain>(k).CommitUpload(s.VictimSession)),
+            new("BeginUpload", ProfileAccess.Owner | ProfileAccess.Machine, async (g, k) => await g.GetGrain<IProfileUploadGrain>(k).BeginUpload(begin)),
+            new("PutChunks", ProfileAccess.Owner | ProfileAccess.Machine, async (g, k) => await g.GetGrain<IProfileUploadGrain>(k).PutChunks(s.VictimSession, missing)),
+            new("CommitUpload", ProfileAccess.Owner | ProfileAccess.Machine, async (g, k) => await g.GetGrain<IProfileUploadGrain>(k).CommitUpload(s.VictimSession)),
             new("AbortUpload", ProfileAccess.Owner, async (g, k) =>
             {
                 await g.GetGrain<IProfileUploadGrain>(k).AbortUpload(s.VictimSession);
                 return null;
             }),
-            new("ReadChunks", ProfileAccess.Owner, async (g, k) => await g.GetGrain<IChunkReaderGrain>(k).ReadChunks(s.VictimManifest.Locations)),
+            new("ReadChunks", ProfileAccess.Owner | ProfileAccess.Machine, async (g, k) => await g.GetGrain<IChunkReaderGrain>(k).ReadChunks(s.VictimManifest.Locations)),
         ];
     }
 }

@@ -1,7 +1,5 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Orleans.Profiles.Tests.Support;
 
@@ -33,25 +31,33 @@ public sealed class TestKeys : IDisposable
         string issuer = ProfileTokens.DefaultIssuer,
         string audience = ProfileTokens.DefaultAudience)
     {
-        var issued = now ?? DateTime.UtcNow;
         var claims = new List<Claim> { new(ProfileTokens.SubjectClaim, subject) };
         if (admin)
         {
             claims.Add(new Claim(ProfileTokens.RoleClaim, ProfileTokens.AdminRole));
         }
 
-        var key = ProfileTokens.LoadPemKey(PrivateKeyFile);
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = issuer,
-            Audience = audience,
-            Subject = new ClaimsIdentity(claims),
-            IssuedAt = issued,
-            NotBefore = issued,
-            Expires = issued + (lifetime ?? TimeSpan.FromHours(1)),
-            SigningCredentials = new SigningCredentials(key, ProfileTokens.AlgorithmFor(key)),
-        });
+        return Sign(claims, lifetime, now, issuer, audience);
     }
+
+    /// <summary>
+    /// A machine token for <paramref name="machine"/> listing <paramref name="users"/> as written (not normalised);
+    /// the subject and an administrator role can be made wrong on purpose.
+    /// </summary>
+    public string IssueMachine(string machine, string[] users, string? subject = null, bool admin = false, TimeSpan? lifetime = null, DateTime? now = null)
+    {
+        var claims = new List<Claim> { new(ProfileTokens.SubjectClaim, subject ?? ProfileTokens.MachineSubjectPrefix + machine), new(ProfileTokens.MachineClaim, machine) };
+        claims.AddRange(users.Select(u => new Claim(ProfileTokens.ProfilesClaim, u)));
+        if (admin)
+        {
+            claims.Add(new Claim(ProfileTokens.RoleClaim, ProfileTokens.AdminRole));
+        }
+
+        return Sign(claims, lifetime, now);
+    }
+
+    private string Sign(List<Claim> claims, TimeSpan? lifetime, DateTime? now, string issuer = ProfileTokens.DefaultIssuer, string audience = ProfileTokens.DefaultAudience)
+        => ProfileTokens.Sign(claims, ProfileTokens.LoadPemKey(PrivateKeyFile), now ?? DateTime.UtcNow, lifetime ?? TimeSpan.FromHours(1), issuer, audience);
 
     /// <summary>The token with one character of its payload changed: the signature no longer matches.</summary>
     public static string Tamper(string token)

@@ -64,6 +64,7 @@ public sealed class ExceptionSerializationTests
         ["invalid manifest without a path"] = (new InvalidManifestException("checksum mismatch"), ["Reason", "Path"]),
         ["damaged hive"] = (new DamagedHiveException("NTUSER.DAT", 0x3000, "a zeroed page where a hive bin must start"), ["Path", "Offset", "Problem"]),
         ["not authorised"] = (new NotAuthorizedException("the token has expired"), ["Reason"]),
+        ["invalid machine name"] = (new InvalidMachineNameException("WS 042", "the machine name contains U+0020"), ["Machine", "Reason"]),
         ["invalid profile key"] = (new InvalidProfileKeyException("CONTOSO\\Alice", "not normalised"), ["Account", "Reason"]),
         ["request limit"] = (new RequestLimitException("the batch size in bytes", 9_000_000_000, 8_388_608), ["Limit", "Value", "Maximum"]),
         ["snapshot not found"] = (new SnapshotNotFoundException("contoso\\alice", 42), ["Profile", "Snapshot"]),

@@ -12,4 +12,10 @@ public enum ProfileAccess
 
     /// <summary>A token with the administrator role, for any profile.</summary>
     Admin = 2,
+
+    /// <summary>
+    /// A workstation's machine token, for a profile among the users it lists: what a service pushing and
+    /// pulling for absent users needs (status, push, pull), nothing that reads or rewrites history.
+    /// </summary>
+    Machine = 4,
 }

@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Orleans.Profiles;
@@ -17,6 +19,41 @@ public static class ProfileTokens
 
     public const string SubjectClaim = "sub";
     public const string RoleClaim = "role";
+
+    /// <summary>A machine token's workstation (<see cref="MachineName"/>, upper case).</summary>
+    public const string MachineClaim = "machine";
+
+    /// <summary>A machine token's users, one claim (JSON array element) per profile key it reaches.</summary>
+    public const string ProfilesClaim = "profiles";
+
+    /// <summary>
+    /// A machine token's subject is this and the machine's name. No account name contains ':', so a machine
+    /// token can never be read as the token of a user who happens to be named like a machine.
+    /// </summary>
+    public const string MachineSubjectPrefix = "machine:";
+
+    public static string MachineSubject(MachineName machine) => MachineSubjectPrefix + machine.Value;
+
+    /// <summary>The claims of a user's token: the account as subject, and the administrator role if asked.</summary>
+    public static IReadOnlyList<Claim> UserClaims(ProfileKey user, bool admin)
+        => admin ? [new(SubjectClaim, user.Value), new(RoleClaim, AdminRole)] : [new(SubjectClaim, user.Value)];
+
+    /// <summary>The claims of a machine token: <c>machine:NAME</c> as subject, the machine, and each user's profile once.</summary>
+    public static IReadOnlyList<Claim> MachineClaims(MachineName machine, IEnumerable<ProfileKey> users)
+        => [new(SubjectClaim, MachineSubject(machine)), new(MachineClaim, machine.Value), .. users.Distinct().Select(u => new Claim(ProfilesClaim, u.Value))];
+
+    /// <summary>A signed JWT with <paramref name="claims"/>, valid from <paramref name="now"/> for <paramref name="lifetime"/>.</summary>
+    public static string Sign(IEnumerable<Claim> claims, SecurityKey key, DateTime now, TimeSpan lifetime, string issuer = DefaultIssuer, string audience = DefaultAudience)
+        => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            Subject = new ClaimsIdentity(claims),
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + lifetime,
+            SigningCredentials = new SigningCredentials(key, AlgorithmFor(key)),
+        });
 
     /// <summary>
     /// Reads an RSA or ECDSA key from a PEM file, as <c>openssl genpkey</c> or <c>openssl pkey -pubout</c>

@@ -8,8 +8,9 @@ namespace Orleans.Profiles.Security;
 /// <summary>
 /// Authorises every call to a profile grain, deny by default: a method must carry a
 /// <see cref="ProfileAccessAttribute"/>, and, once authentication is configured, a valid token must
-/// name the profile's own user (case-insensitively, domain-qualified) or carry the admin role where
-/// the method allows it. A refused call never reaches the grain, so it changes nothing.
+/// name the profile's own user (case-insensitively, domain-qualified), carry the admin role, or be a
+/// machine token listing the profile's user, where the method allows it. A refused call never
+/// reaches the grain, so it changes nothing; its log line says why (naming the machine of a machine token).
 /// </summary>
 public sealed partial class ProfileAuthorizationFilter(
     IOptions<ProfileAuthenticationOptions> options,
@@ -49,12 +50,20 @@ public sealed partial class ProfileAuthorizationFilter(
             }
 
             var profile = ProfileKey.TryParse(context.TargetId.Key.ToString(), out var key) ? key : (ProfileKey?)null;
-            var isOwner = caller.Profile is { } own && profile is { } target && own.Value == target.Value;
-            if (!(access.HasFlag(ProfileAccess.Owner) && isOwner) && !(access.HasFlag(ProfileAccess.Admin) && caller.IsAdmin))
+            var isOwner = caller.Profile is { } own && profile is { } target && own == target;
+            var isMachineUser = profile is { } served && caller.MachineProfiles.Contains(served);
+            if (!(access.HasFlag(ProfileAccess.Owner) && isOwner)
+                && !(access.HasFlag(ProfileAccess.Admin) && caller.IsAdmin)
+                && !(access.HasFlag(ProfileAccess.Machine) && isMachineUser))
             {
-                throw Deny(context, caller.IsAdmin
-                    ? $"an administrator may not call {context.InterfaceMethod.Name}"
-                    : $"the token's user may not call {context.InterfaceMethod.Name} on this profile");
+                var method = context.InterfaceMethod.Name;
+                throw Deny(context, caller switch
+                {
+                    { Machine: { } machine } when !isMachineUser => $"the machine token for {machine} does not list this profile among its users",
+                    { Machine: { } machine } => $"the machine token for {machine} may not call {method}",
+                    { IsAdmin: true } => $"an administrator may not call {method}",
+                    _ => $"the token's user may not call {method} on this profile",
+                });
             }
         }
 

@@ -7,7 +7,10 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Orleans.Profiles.Security;
 
-/// <summary>Validates agents' tokens: signature, issuer, audience and lifetime (with a small clock skew).</summary>
+/// <summary>
+/// Validates agents' tokens: signature, issuer, audience and lifetime (with a small clock skew); and reads who they
+/// name: a user, or a workstation with the users it serves (see <see cref="ProfileTokens.MachineClaim"/>).
+/// </summary>
 public sealed class ProfileTokenValidator
 {
     private readonly JsonWebTokenHandler _handler = new();
@@ -74,6 +77,43 @@ public sealed class ProfileTokenValidator
         var claims = result.ClaimsIdentity.Claims.ToList();
         var subject = claims.FirstOrDefault(c => c.Type is ProfileTokens.SubjectClaim or ClaimTypes.NameIdentifier)?.Value;
         var admin = claims.Any(c => c.Type is ProfileTokens.RoleClaim or "roles" or ClaimTypes.Role && c.Value == _adminRole);
-        return new CallerIdentity(ProfileKey.TryParse(subject, out var profile) ? profile : null, admin);
+        var machines = claims.Where(c => c.Type == ProfileTokens.MachineClaim).Select(c => c.Value).ToList();
+        return machines.Count > 0 || subject?.StartsWith(ProfileTokens.MachineSubjectPrefix, StringComparison.OrdinalIgnoreCase) == true
+            ? MachineCaller(subject, machines, admin, claims)
+            : CallerIdentity.User(ProfileKey.TryParse(subject, out var profile) ? profile : null, admin);
+    }
+
+    /// <summary>
+    /// A machine token must say the same machine in its subject and its machine claim, list at least one user, and
+    /// carry no administrator role; anything else is refused whole rather than read as half a token.
+    /// </summary>
+    private static CallerIdentity MachineCaller(string? subject, List<string> machines, bool admin, List<Claim> claims)
+    {
+        if (machines.Count != 1 || !MachineName.TryParse(machines[0], out var machine, out _))
+        {
+            throw new NotAuthorizedException("the machine token does not name one valid machine");
+        }
+
+        if (!string.Equals(subject, ProfileTokens.MachineSubject(machine), StringComparison.OrdinalIgnoreCase))
+        {
+            throw new NotAuthorizedException($"the machine token for {machine} does not have the subject {ProfileTokens.MachineSubject(machine)}");
+        }
+
+        if (admin)
+        {
+            throw new NotAuthorizedException($"the machine token for {machine} carries the administrator role, which a machine token may not");
+        }
+
+        var profiles = new List<ProfileKey>();
+        foreach (var claim in claims.Where(c => c.Type == ProfileTokens.ProfilesClaim))
+        {
+            profiles.Add(ProfileKey.TryParse(claim.Value, out var profile)
+                ? profile
+                : throw new NotAuthorizedException($"the machine token for {machine} lists a user that is not an account name"));
+        }
+
+        return profiles.Count > 0
+            ? CallerIdentity.ForMachine(machine, profiles)
+            : throw new NotAuthorizedException($"the machine token for {machine} lists no users");
     }
 }
