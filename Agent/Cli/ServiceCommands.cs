@@ -96,7 +96,12 @@ public static class ServiceCommands
                     StateDirectory = paths.StateDirectory,
                     LogDirectory = paths.LogDirectory,
                 };
-                var written = new ServiceInstaller(paths, Registrar()).Install(options, Environment.ProcessPath!);
+                var (written, warnings) = new ServiceInstaller(paths, Registrar()).Install(options, Environment.ProcessPath!);
+                foreach (var warning in warnings)
+                {
+                    Console.Error.WriteLine($"profiles-agent: warning: {warning}");
+                }
+
                 Console.Out.WriteLine($"{AgentServiceOptions.ServiceName} installed (automatic start, LocalSystem); configuration in {written}; start it with 'net start {AgentServiceOptions.ServiceName}'.");
                 return ExitCodes.Success;
             }

@@ -3,8 +3,8 @@ namespace Orleans.Profiles.Agent.Service;
 /// <summary>The service control manager and the Event Log, as <c>service install/uninstall/status</c> use them.</summary>
 public interface IServiceRegistrar
 {
-    /// <summary>Registers the service (automatic start, LocalSystem, restart on failure) and its Event Log source.</summary>
-    void Install(string commandLine, TimeSpan preshutdownTimeout);
+    /// <summary>Registers the service (automatic start, LocalSystem, restart on failure) and its Event Log source; returns what could not be set.</summary>
+    IReadOnlyList<string> Install(string commandLine, TimeSpan preshutdownTimeout);
 
     /// <summary>Stops and removes the service and its Event Log source; false when it was not installed.</summary>
     bool Uninstall();

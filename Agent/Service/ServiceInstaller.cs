@@ -14,8 +14,8 @@ public sealed class ServiceInstaller(AgentServicePaths paths, IServiceRegistrar 
     public const string TokenFileName = "machine.token";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    /// <summary>Installs; returns the configuration file written.</summary>
-    public string Install(AgentServiceOptions options, string executable)
+    /// <summary>Installs; returns the configuration file written and what the service control manager could not set.</summary>
+    public (string ConfigFile, IReadOnlyList<string> Warnings) Install(AgentServiceOptions options, string executable)
     {
         var problems = new AgentServiceOptionsValidator().Validate(null, options);
         if (problems.Failed)
@@ -36,8 +36,8 @@ public sealed class ServiceInstaller(AgentServicePaths paths, IServiceRegistrar 
         var temporary = paths.ConfigFile + ".tmp";
         File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(options, Json));
         File.Move(temporary, paths.ConfigFile, overwrite: true);
-        registrar.Install(CommandLine(executable, paths), options.ShutdownTimeout);
-        return paths.ConfigFile;
+        var warnings = registrar.Install(CommandLine(executable, paths), options.ShutdownTimeout);
+        return (paths.ConfigFile, warnings);
     }
 
     /// <summary>The command line the service control manager starts: <c>"…\profiles-agent.exe" service run --config "…"</c>.</summary>

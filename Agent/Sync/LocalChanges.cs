@@ -21,7 +21,7 @@ public static class LocalChanges
         }
 
         var synced = record.Files.ToDictionary(f => f.Path, Profiles.ProfilePath.Comparer);
-        var local = LocalFile.Enumerate(path).Where(f => filter.Roams(f.ProfilePath)).ToList();
+        var local = LocalFile.Enumerate(path, filter);
         if (local.Count != synced.Count)
         {
             return true;

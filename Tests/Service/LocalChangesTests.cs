@@ -57,14 +57,13 @@ public sealed class LocalChangesTests : IDisposable
 
     private async Task RecordSyncAsync()
     {
-        var files = LocalFile.Enumerate(_profile)
-            .Where(f => ProfileFilter.Default.Roams(f.ProfilePath))
+        var files = LocalFile.Enumerate(_profile, ProfileFilter.Default)
             .Select(f => new SyncedFile(f.ProfilePath, new FileInfo(f.FullPath).Length, new string('0', 64)))
             .ToList();
         await _state.SaveAsync(new SyncRecord(Alice.Value, Path.GetFullPath(_profile), 1, new string('0', 64), files), CancellationToken.None);
 
         // Files are written before their sync record; make that visible on file systems with coarse times.
-        foreach (var file in LocalFile.Enumerate(_profile))
+        foreach (var file in LocalFile.Enumerate(_profile, ProfileFilter.Default))
         {
             File.SetLastWriteTimeUtc(file.FullPath, DateTime.UtcNow.AddMinutes(-1));
         }

@@ -28,9 +28,10 @@ public sealed class ServiceInstallerTests : IDisposable
             LogDirectory = Paths.LogDirectory,
         };
 
-        var written = new ServiceInstaller(Paths, registrar).Install(options, @"C:\Program Files\Orleans.Profiles\profiles-agent.exe");
+        var (written, warnings) = new ServiceInstaller(Paths, registrar).Install(options, @"C:\Program Files\Orleans.Profiles\profiles-agent.exe");
 
         Assert.Equal(Paths.ConfigFile, written);
+        Assert.Empty(warnings);
         var read = ServiceInstaller.Load(written);
         Assert.Equal(["silo1.contoso.com:30000", "10.0.0.2:30000"], read.Gateways);
         Assert.Equal(("WS042", TimeSpan.FromMinutes(10), AgentServiceOptions.DefaultUnloadTimeout), (read.Machine, read.SweepInterval, read.UnloadTimeout));
@@ -84,7 +85,11 @@ public sealed class ServiceInstallerTests : IDisposable
     {
         public List<(string CommandLine, TimeSpan Preshutdown)> Installed { get; } = [];
 
-        public void Install(string commandLine, TimeSpan preshutdownTimeout) => Installed.Add((commandLine, preshutdownTimeout));
+        public IReadOnlyList<string> Install(string commandLine, TimeSpan preshutdownTimeout)
+        {
+            Installed.Add((commandLine, preshutdownTimeout));
+            return [];
+        }
 
         public bool Uninstall() => false;
 

@@ -84,6 +84,7 @@ public static class AgentServiceHostingExtensions
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.AddFilter("Orleans.Profiles", LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         if (OperatingSystem.IsWindows())
         {
@@ -96,8 +97,13 @@ public static class AgentServiceHostingExtensions
         }
 
         // The file keeps what an Event Log viewer cannot be asked for remotely (and what Wine's Event Log drops).
+        // Serilog's provider takes every level from the host's filters, so its own minimums say the same.
         var file = new LoggerConfiguration()
             .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Override("Orleans", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Override("Orleans.Profiles", Serilog.Events.LogEventLevel.Information)
+            .Enrich.With<EventNumberEnricher>()
             .WriteTo.File(
                 Path.Combine(settings.LogDirectory, "agent-.log"),
                 rollingInterval: RollingInterval.Day,
@@ -105,7 +111,7 @@ public static class AgentServiceHostingExtensions
                 fileSizeLimitBytes: 16 * 1024 * 1024,
                 rollOnFileSizeLimit: true,
                 flushToDiskInterval: TimeSpan.FromSeconds(1),
-                outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {EventId.Id} {Message:lj}{NewLine}{Exception}")
+                outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {EventNumber} {Message:l}{NewLine}{Exception}")
             .CreateLogger();
         builder.Logging.AddSerilog(file, dispose: true);
     }
