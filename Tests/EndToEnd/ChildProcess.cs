@@ -79,8 +79,8 @@ public sealed partial class ChildProcess : IAsyncDisposable
     public static ChildProcess Start(string dll, IEnumerable<string> args, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
         => new("dotnet", [dll, .. args], workingDirectory ?? Path.GetTempPath(), environment);
 
-    public static ChildProcess StartProgram(string program, IEnumerable<string> args, string? workingDirectory = null)
-        => new(program, args, workingDirectory ?? Path.GetTempPath());
+    public static ChildProcess StartProgram(string program, IEnumerable<string> args, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+        => new(program, args, workingDirectory ?? Path.GetTempPath(), environment);
 
     /// <summary>Completes with the first line (already printed, or to come) that matches; fails if the process exits first.</summary>
     public async Task<string> WaitForLineAsync(Func<string, bool> match, string what)
@@ -106,13 +106,13 @@ public sealed partial class ChildProcess : IAsyncDisposable
             $"{what}: {(first == exited ? $"the process exited ({_process.ExitCode})" : $"not seen in {SignalTimeout}")} before it.\nstdout:\n{StandardOutput}\nstderr:\n{StandardError}");
     }
 
-    /// <summary>Waits for the process to exit by itself and for all its output.</summary>
-    public async Task<int> WaitForExitAsync()
+    /// <summary>Waits for the process to exit by itself and for all its output; kills it after <paramref name="timeout"/> (default 3 minutes).</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
     {
-        using var timeout = new CancellationTokenSource(SignalTimeout * 2);
+        using var cancel = new CancellationTokenSource(timeout ?? SignalTimeout * 2);
         try
         {
-            await _process.WaitForExitAsync(timeout.Token);
+            await _process.WaitForExitAsync(cancel.Token);
         }
         catch (OperationCanceledException)
         {

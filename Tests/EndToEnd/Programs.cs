@@ -11,6 +11,12 @@ public static class Programs
 
     public static string AgentPath => Metadata("AgentPath");
 
+    /// <summary>Where ./test.sh publishes the agent for Windows (win-x64, folder layout); it may not be there yet.</summary>
+    public static string WindowsAgentFolder => Path.GetFullPath(Value("WindowsAgentFolder"));
+
+    /// <summary>The build configuration of the tests (Release, Debug), and so of the programs they run.</summary>
+    public static string Configuration => Value("Configuration");
+
     /// <summary>The repository root: the folder of Orleans.Profiles.sln above the test assembly.</summary>
     public static string RepositoryRoot
     {
@@ -38,7 +44,10 @@ public static class Programs
 
     private static string Metadata(string key)
     {
-        var path = typeof(Programs).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+        var path = Value(key);
         return File.Exists(path) ? Path.GetFullPath(path) : throw new FileNotFoundException($"{key} is not built: {path}");
     }
+
+    private static string Value(string key)
+        => typeof(Programs).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 }

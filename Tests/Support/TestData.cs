@@ -6,7 +6,7 @@ namespace Orleans.Profiles.Tests.Support;
 /// Deterministic test content. A "hive-like" file is what the chunker sees in a registry hive: it
 /// starts with the <c>regf</c> signature and is made of 4 KiB pages that change in place.
 /// </summary>
-public static class TestData
+public static partial class TestData
 {
     /// <summary>The page size of a registry hive (and of hive chunks).</summary>
     public const int PageSize = 4096;

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Orleans.Profiles.Hives;
 using Orleans.Profiles.Tests.Support;
 
@@ -58,6 +59,46 @@ public sealed class TestDataTests
         Assert.All(Enumerable.Range(8192, 3), i => Assert.NotEqual(data[i], changed[i]));
         Assert.Throws<ArgumentOutOfRangeException>(() => TestData.ChangePages(data, [3], seed: 6));
         Assert.Throws<ArgumentOutOfRangeException>(() => TestData.ChangePages(data, [-1], seed: 6));
+    }
+
+    [Fact]
+    public void RegistryHive_is_a_valid_hive_of_distinct_pages_with_a_root_key_and_repeatable()
+    {
+        var data = TestData.RegistryHive(16, seed: 1);
+
+        Assert.Equal(16 * 4096, data.Length);
+        var check = HiveChecker.Check("NTUSER.DAT", data);
+        Assert.True(check.IsHive);
+        Assert.Null(check.Problem);
+        Assert.False(check.IsDirty);
+        Assert.Equal(15 * 4096, check.HiveBinsDataSize);
+        Assert.Equal(data, TestData.RegistryHive(16, seed: 1));
+        Assert.NotEqual(data, TestData.RegistryHive(16, seed: 2));
+        Assert.Equal(16, Enumerable.Range(0, 16).Select(p => Convert.ToHexString(data.AsSpan(p * 4096, 4096))).Distinct().Count());
+
+        // The root cell (at 0x24, from the first bin) is an allocated key node marked as the hive's entry.
+        var root = 0x1000 + BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(0x24));
+        Assert.True(BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(root)) < 0);
+        Assert.Equal("nk"u8.ToArray(), data[(root + 4)..(root + 6)]);
+        Assert.Equal(0x2C, BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(root + 6)));
+
+        // The bulk values come first: page 1 is a bin holding one allocated cell of the whole bin.
+        Assert.Equal("hbin"u8.ToArray(), data[4096..4100]);
+        Assert.Equal(-(4096 - 32), BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(4096 + 32)));
+    }
+
+    [Fact]
+    public void RegistryHive_makes_any_size_from_3_to_1000_pages()
+    {
+        foreach (var pages in new[] { 3, 4, 100, 1000 })
+        {
+            var data = TestData.RegistryHive(pages, seed: 7);
+            Assert.Equal(pages * 4096, data.Length);
+            Assert.Null(HiveChecker.Check("NTUSER.DAT", data).Problem);
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => TestData.RegistryHive(2, seed: 7));
+        Assert.Throws<ArgumentOutOfRangeException>(() => TestData.RegistryHive(1001, seed: 7));
     }
 
     [Fact]
