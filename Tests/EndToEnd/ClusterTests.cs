@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace Orleans.Profiles.Tests.EndToEnd;
 
 /// <summary>Three silos over Azurite, as real processes: any gateway serves any user, and a dead silo costs a retry, not an upload.</summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(OwnProcessesCollection.Name)]
 [Trait(TestCategory.Name, TestCategory.EndToEnd)]
 public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
 {

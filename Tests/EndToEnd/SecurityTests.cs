@@ -4,7 +4,7 @@ using Orleans.Profiles.Tests.Support;
 namespace Orleans.Profiles.Tests.EndToEnd;
 
 /// <summary>Tokens with real processes: the agent's own token command, a silo that requires them, and the refusals a user sees.</summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(OwnProcessesCollection.Name)]
 [Trait(TestCategory.Name, TestCategory.EndToEnd)]
 public sealed class SecurityTests
 {

@@ -5,7 +5,7 @@ using Orleans.Profiles.Tests.Support;
 namespace Orleans.Profiles.Tests.EndToEnd;
 
 /// <summary>What an operator's monitoring sees: readiness that follows storage, metrics that follow traffic, logs without secrets.</summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(OwnProcessesCollection.Name)]
 [Trait(TestCategory.Name, TestCategory.EndToEnd)]
 public sealed class SiloOperabilityTests
 {

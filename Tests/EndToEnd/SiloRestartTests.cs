@@ -3,7 +3,7 @@ using Orleans.Profiles.Tests.Support;
 namespace Orleans.Profiles.Tests.EndToEnd;
 
 /// <summary>Invariant 2: a commit that returned success survives a silo crash and restart.</summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(OwnProcessesCollection.Name)]
 [Trait(TestCategory.Name, TestCategory.EndToEnd)]
 public sealed class SiloRestartTests
 {

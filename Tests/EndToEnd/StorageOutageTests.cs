@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace Orleans.Profiles.Tests.EndToEnd;
 
 /// <summary>What a user sees at logoff when the silo is up but its Azure storage is down: a clear, retryable failure, nothing lost.</summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(OwnProcessesCollection.Name)]
 [Trait(TestCategory.Name, TestCategory.EndToEnd)]
 public sealed class StorageOutageTests(ITestOutputHelper output) : IAsyncLifetime
 {

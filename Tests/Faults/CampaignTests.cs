@@ -16,10 +16,10 @@ namespace Orleans.Profiles.Tests.Faults;
 public sealed class CampaignTests(ITestOutputHelper output)
 {
     public const int ShortSeed = 20261125;
-    public const int ShortInjections = 50;
+    public const int ShortInjections = 20;
 
     // Azure mode adds Azurite restarts under a running silo; fewer steps keep the suite's time in bounds.
-    public const int ShortAzureInjections = 20;
+    public const int ShortAzureInjections = 8;
 
     [Fact]
     public Task Local_campaign() => RunAsync(CampaignStorage.Local, ShortInjections);

@@ -7,7 +7,7 @@ namespace Orleans.Profiles.Tests.Tls;
 /// Silos in azure mode over Azurite talking mutual TLS: silos whose certificates chain to the same CA form a cluster;
 /// a silo whose certificate chains to another CA is refused by them (and refuses them) and never becomes a member.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(OwnProcessesCollection.Name)]
 [Trait(TestCategory.Name, TestCategory.EndToEnd)]
 public sealed class TlsClusterTests(TestCertificates certificates) : IClassFixture<TestCertificates>, IAsyncLifetime
 {

@@ -23,9 +23,9 @@ public sealed class WindowsAgentTests(SiloFixture fixture)
         await using var wine = await WinePrefix.CreateAsync();
         var alice = wine.LinuxPath(@"C:\users\alice");
         var hive = TestData.RegistryHive(HivePages, seed: 1);
-        Write(alice, "NTUSER.DAT", hive);
-        Write(alice, @"AppData\Roaming\Contoso\settings.ini", TestData.RandomBytes(1000, seed: 2));
-        Write(alice, @"AppData\Roaming\Microsoft\Signatures\work.htm", TestData.RandomBytes(70_000, seed: 3));
+        wine.Write(@"C:\users\alice\NTUSER.DAT", hive);
+        wine.Write(@"C:\users\alice\AppData\Roaming\Contoso\settings.ini", TestData.RandomBytes(1000, seed: 2));
+        wine.Write(@"C:\users\alice\AppData\Roaming\Microsoft\Signatures\work.htm", TestData.RandomBytes(70_000, seed: 3));
 
         async Task<System.Text.Json.JsonElement> Agent(string stateDirectory, params string[] args)
         {
@@ -57,12 +57,6 @@ public sealed class WindowsAgentTests(SiloFixture fixture)
         Assert.Equal("dark", await Hivex.GetAsync(wine.LinuxPath(@"C:\users\bob\NTUSER.DAT"), @"\Software", "Theme"));
     }
 
-    private static void Write(string folder, string relative, byte[] content)
-    {
-        var path = Path.Combine([folder, .. relative.Split('\\')]);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllBytes(path, content);
-    }
 
     /// <summary>Every file under a folder with its bytes, keyed by its path with '\' separators.</summary>
     private static Dictionary<string, byte[]> Files(string folder)

@@ -23,12 +23,11 @@ public sealed class WindowsServiceTests(SiloFixture fixture)
     {
         var agent = await WindowsAgent.PathAsync();
         await using var wine = await WinePrefix.CreateAsync();
-        var alice = wine.LinuxPath(@"C:\users\alice");
-        Write(alice, "NTUSER.DAT", TestData.RegistryHive(64, seed: 11));
-        Write(alice, @"AppData\Local\Microsoft\Windows\UsrClass.dat", TestData.RegistryHive(8, seed: 12));
-        Write(alice, @"AppData\Roaming\Contoso\settings.ini", TestData.RandomBytes(1000, seed: 13));
-        Write(alice, @"AppData\Local\Temp\cache.bin", TestData.RandomBytes(9000, seed: 14));
-        Write(alice, @"AppData\Roaming\Big\disk.iso", TestData.RandomBytes(20_000, seed: 15));
+        wine.Write(@"C:\users\alice\NTUSER.DAT", TestData.RegistryHive(64, seed: 11));
+        wine.Write(@"C:\users\alice\AppData\Local\Microsoft\Windows\UsrClass.dat", TestData.RegistryHive(8, seed: 12));
+        wine.Write(@"C:\users\alice\AppData\Roaming\Contoso\settings.ini", TestData.RandomBytes(1000, seed: 13));
+        wine.Write(@"C:\users\alice\AppData\Local\Temp\cache.bin", TestData.RandomBytes(9000, seed: 14));
+        wine.Write(@"C:\users\alice\AppData\Roaming\Big\disk.iso", TestData.RandomBytes(20_000, seed: 15));
         var root = wine.LinuxPath(@"C:\ProgramData");
         var activity = Path.Combine(root, "Orleans.Profiles", "state", "service-activity.json");
         string Log() => Directory.Exists(Path.Combine(root, "Orleans.Profiles", "logs"))
@@ -102,10 +101,4 @@ public sealed class WindowsServiceTests(SiloFixture fixture)
 
     private static string WindowsPath(string linuxPath) => "Z:" + linuxPath.Replace('/', '\\');
 
-    private static void Write(string folder, string relative, byte[] content)
-    {
-        var path = Path.Combine([folder, .. relative.Split('\\')]);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllBytes(path, content);
-    }
 }

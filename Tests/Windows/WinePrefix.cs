@@ -98,6 +98,14 @@ public sealed class WinePrefix : IAsyncDisposable
         return path;
     }
 
+    /// <summary>Writes a file at a Windows path of this machine (<c>C:\users\alice\NTUSER.DAT</c>), making its folders.</summary>
+    public void Write(string windowsPath, byte[] content)
+    {
+        var path = LinuxPath(windowsPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, content);
+    }
+
     /// <summary>Ends every process of this prefix (and of no other) with <c>wineserver -k</c>, then deletes it.</summary>
     public async ValueTask DisposeAsync()
     {
