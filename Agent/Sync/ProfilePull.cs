@@ -263,6 +263,6 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Pulled {Profile}: snapshot {Snapshot}, {Files} file(s) written, {Chunks} chunk(s) / {Bytes} bytes fetched")]
+    [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "Pulled {Profile}: snapshot {Snapshot}, {Files} file(s) written, {Chunks} chunk(s) / {Bytes} bytes fetched")]
     private static partial void LogPulled(ILogger logger, ProfileKey profile, int snapshot, int files, int chunks, long bytes);
 }

@@ -129,9 +129,9 @@ internal sealed partial class ProfilePush(StoreConnection store, ProfileSyncOpti
         return (sent, bytes, reread);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Pushed {Profile}: snapshot {Snapshot}, {Chunks} chunk(s) / {Bytes} bytes sent")]
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Pushed {Profile}: snapshot {Snapshot}, {Chunks} chunk(s) / {Bytes} bytes sent")]
     private static partial void LogPushed(ILogger logger, ProfileKey profile, int snapshot, int chunks, long bytes);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Upload of {Profile} begins again: {Reason}")]
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Upload of {Profile} begins again: {Reason}")]
     private static partial void LogRestarting(ILogger logger, ProfileKey profile, string reason);
 }

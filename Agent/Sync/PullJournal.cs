@@ -99,6 +99,6 @@ internal sealed partial class PullJournal(SyncStateStore state, ILogger logger)
     private static async Task<string> HashOfAsync(string profilePath, string fullPath, CancellationToken cancellationToken)
         => (await new LocalFile(profilePath, fullPath).HashAsync(cancellationToken)).Sha256.ToString();
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Finished the pull of {Profile} snapshot {Snapshot} that an earlier run left half done; {Kept} file(s) changed since were kept as they were")]
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Finished the pull of {Profile} snapshot {Snapshot} that an earlier run left half done; {Kept} file(s) changed since were kept as they were")]
     private static partial void LogFinishedInterruptedPull(ILogger logger, ProfileKey profile, int snapshot, int kept);
 }

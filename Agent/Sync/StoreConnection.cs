@@ -149,6 +149,6 @@ public sealed partial class StoreConnection(ProfileSyncOptions options, ILoggerF
     private static StorageUnavailableException? StorageFault(Exception ex)
         => StorageFaults.Find(ex, static e => e is StorageUnavailableException) as StorageUnavailableException;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Store call failed (attempt {Attempt} of {MaxAttempts}), retrying in {Backoff}: {Reason}")]
+    [LoggerMessage(EventId = 2200, Level = LogLevel.Warning, Message = "Store call failed (attempt {Attempt} of {MaxAttempts}), retrying in {Backoff}: {Reason}")]
     private static partial void LogRetrying(ILogger logger, int attempt, int maxAttempts, TimeSpan backoff, string reason);
 }

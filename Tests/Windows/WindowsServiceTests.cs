@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Xunit.Abstractions;
 using Orleans.Profiles.Sync;
 using Orleans.Profiles.Tests.EndToEnd;
 using Orleans.Profiles.Tests.Support;
@@ -13,7 +14,7 @@ namespace Orleans.Profiles.Tests.Windows;
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 [Trait(TestCategory.Name, TestCategory.EndToEnd)]
-public sealed class WindowsServiceTests(SiloFixture fixture)
+public sealed class WindowsServiceTests(SiloFixture fixture, ITestOutputHelper output)
 {
     private const string Account = @"FABRIKAM\svc-alice";
     private static readonly TimeSpan PushTimeout = TimeSpan.FromSeconds(90);
@@ -37,6 +38,7 @@ public sealed class WindowsServiceTests(SiloFixture fixture)
         var install = await wine.RunAsync(agent, "service", "install", "--gateway", fixture.Silo.Gateway, "--user", $@"{Account}=C:\users\alice",
             "--sweep-interval", "2s", "--machine", "WS-WINE-SVC", "--exclude", @"AppData\Roaming\Big\*.iso");
         Assert.True(install.ExitCode == ExitCodes.Success, install.ToString());
+        output.WriteLine($"service install: {install}");
         Assert.Equal(
             @"OrleansProfilesAgent installed (automatic start, LocalSystem); configuration in C:\ProgramData\Orleans.Profiles\agent.json; start it with 'net start OrleansProfilesAgent'.",
             install.StandardOutput.Trim());
@@ -81,6 +83,7 @@ public sealed class WindowsServiceTests(SiloFixture fixture)
         const string stopping = "[INF] 1001 Stopping: a push in flight gets up to 00:02:00 to finish";
         await FileCondition.WaitAsync(logFile, text => text.Contains(stopping, StringComparison.Ordinal) ? default(JsonElement) : null, PushTimeout, Log);
         var log = Log();
+        output.WriteLine(log);
         Assert.Contains("[INF] 1000 Started on WS-WINE-SVC: 1 roaming user(s), a sweep every 00:00:02, store " + fixture.Silo.Gateway + ", pre-shutdown accepted: True", log, StringComparison.Ordinal);
         Assert.Contains(@"[INF] 1200 fabrikam\svc-alice: pushed C:\users\alice at Sweep as snapshot 1 (3 file(s), ", log, StringComparison.Ordinal);
         Assert.Contains(@"[INF] 1200 fabrikam\svc-alice: pushed C:\users\alice at Sweep as snapshot 2 (3 file(s), ", log, StringComparison.Ordinal);

@@ -85,6 +85,8 @@ public static class AgentServiceHostingExtensions
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Orleans.Profiles", LogLevel.Information);
+        // The sync library's own "pushed" line says what event 1200 says; its warnings (retries, a restarted upload) stay.
+        builder.Logging.AddFilter("Orleans.Profiles.Sync", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         if (OperatingSystem.IsWindows())
         {
@@ -103,6 +105,7 @@ public static class AgentServiceHostingExtensions
             .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
             .MinimumLevel.Override("Orleans", Serilog.Events.LogEventLevel.Warning)
             .MinimumLevel.Override("Orleans.Profiles", Serilog.Events.LogEventLevel.Information)
+            .MinimumLevel.Override("Orleans.Profiles.Sync", Serilog.Events.LogEventLevel.Warning)
             .Enrich.With<EventNumberEnricher>()
             .WriteTo.File(
                 Path.Combine(settings.LogDirectory, "agent-.log"),
