@@ -49,7 +49,7 @@ public sealed class LogoffPushService(
         var settings = options.Value;
         var started = time.GetTimestamp();
         ServiceLog.LogoffReceived(logger, user.Account, logoff.SessionId, settings.UnloadTimeout);
-        activity.Pending(user, "logged off: waiting for the hive to unload");
+        await activity.PendingAsync(user, "logged off: waiting for the hive to unload");
         // Made before the first look, so a check interval that passes while the hive is being looked at still counts.
         using var checks = new PeriodicTimer(settings.UnloadCheckInterval, time);
         try
@@ -59,7 +59,7 @@ public sealed class LogoffPushService(
                 if (time.GetElapsedTime(started) >= settings.UnloadTimeout)
                 {
                     ServiceLog.HiveStillLoaded(logger, user.Account, settings.UnloadTimeout);
-                    activity.Pending(user, $"logged off, but the hive was still loaded {settings.UnloadTimeout} later: the sweep pushes it once unloaded");
+                    await activity.PendingAsync(user, $"logged off, but the hive was still loaded {settings.UnloadTimeout} later: the sweep pushes it once unloaded");
                     return;
                 }
 

@@ -29,7 +29,7 @@ public sealed class ProfilePusher(IProfileUploader uploader, IHiveAccess hives, 
             }
 
             var result = await uploader.PushAsync(user, _abort.Token);
-            activity.Pushed(user, result.Snapshot.Number, reason, time.GetUtcNow());
+            await activity.PushedAsync(user, result.Snapshot.Number, reason, time.GetUtcNow());
             if (result.Unchanged)
             {
                 ServiceLog.Unchanged(logger, user.Account, user.Folder, reason, result.Snapshot.Number);
@@ -43,7 +43,7 @@ public sealed class ProfilePusher(IProfileUploader uploader, IHiveAccess hives, 
         {
             var error = ex is OperationCanceledException ? "the service stopped before it finished" : ex.Message;
             ServiceLog.PushFailed(logger, user.Account, user.Folder, reason, error);
-            activity.Pending(user, $"push at {reason} failed: {error}");
+            await activity.PendingAsync(user, $"push at {reason} failed: {error}");
             return PushOutcome.Failed;
         }
         finally

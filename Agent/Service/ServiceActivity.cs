@@ -10,7 +10,7 @@ namespace Orleans.Profiles.Agent.Service;
 public sealed class ServiceActivity(string file)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
-    private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _one = new(1, 1);
 
     public string File { get; } = file;
 
@@ -27,24 +27,26 @@ public sealed class ServiceActivity(string file)
         }
     }
 
-    public void Pushed(RoamingUser user, int snapshot, PushReason reason, DateTimeOffset at)
-        => Update(user, a => a with { LastPush = at, LastPushSnapshot = snapshot, LastPushReason = reason, Pending = null });
+    public Task PushedAsync(RoamingUser user, int snapshot, PushReason reason, DateTimeOffset at)
+        => UpdateAsync(user, a => a with { LastPush = at, LastPushSnapshot = snapshot, LastPushReason = reason, Pending = null });
 
-    public void Pulled(RoamingUser user, int snapshot, DateTimeOffset at)
-        => Update(user, a => a with { LastPull = at, LastPullSnapshot = snapshot });
+    public Task PulledAsync(RoamingUser user, int snapshot, DateTimeOffset at)
+        => UpdateAsync(user, a => a with { LastPull = at, LastPullSnapshot = snapshot });
 
-    public void Pending(RoamingUser user, string why) => Update(user, a => a with { Pending = why });
+    public Task PendingAsync(RoamingUser user, string why) => UpdateAsync(user, a => a with { Pending = why });
 
-    private void Update(RoamingUser user, Func<UserActivity, UserActivity> change)
+    private async Task UpdateAsync(RoamingUser user, Func<UserActivity, UserActivity> change)
     {
-        lock (_lock)
+        await _one.WaitAsync();
+        try
         {
             var users = new Dictionary<string, UserActivity>(Read(), StringComparer.Ordinal);
             users[user.Account.Value] = change(users.GetValueOrDefault(user.Account.Value) ?? new UserActivity(user.Account.Value));
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(File))!);
-            var temporary = File + ".tmp";
-            System.IO.File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(users.Values.OrderBy(u => u.Account, StringComparer.Ordinal).ToArray(), Json));
-            System.IO.File.Move(temporary, File, overwrite: true);
+            await AtomicFile.WriteAllBytesAsync(File, JsonSerializer.SerializeToUtf8Bytes(users.Values.OrderBy(u => u.Account, StringComparer.Ordinal).ToArray(), Json));
+        }
+        finally
+        {
+            _one.Release();
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -29,13 +30,11 @@ public sealed class ServiceInstaller(AgentServicePaths paths, IServiceRegistrar 
         {
             // The service must not depend on where the administrator happened to keep the token.
             var copy = Path.Combine(paths.Root, TokenFileName);
-            File.WriteAllText(copy, File.ReadAllText(token).Trim());
+            AtomicFile.WriteAllBytesAsync(copy, Encoding.UTF8.GetBytes(File.ReadAllText(token).Trim())).GetAwaiter().GetResult();
             options.TokenFile = copy;
         }
 
-        var temporary = paths.ConfigFile + ".tmp";
-        File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(options, Json));
-        File.Move(temporary, paths.ConfigFile, overwrite: true);
+        AtomicFile.WriteAllBytesAsync(paths.ConfigFile, JsonSerializer.SerializeToUtf8Bytes(options, Json)).GetAwaiter().GetResult();
         var warnings = registrar.Install(CommandLine(executable, paths), options.ShutdownTimeout);
         return (paths.ConfigFile, warnings);
     }
