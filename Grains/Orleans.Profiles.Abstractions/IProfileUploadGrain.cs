@@ -15,6 +15,16 @@ public interface IProfileUploadGrain : IGrainWithStringKey, IProfileContract
     [ProfileAccess(ProfileAccess.Owner | ProfileAccess.Machine)]
     Task<UploadSessionStatus> BeginUpload(BeginUploadRequest request);
 
+    /// <summary>
+    /// Opens or resumes a session from a delta against a snapshot this profile still holds: rebuilds every changed chunk
+    /// from the base, checks the manifest hash over the rebuilt chunks, and stages them. Throws
+    /// <see cref="DeltaBaseUnavailableException"/> when the base is gone and <see cref="DeltaRejectedException"/> when the
+    /// delta does not rebuild; either way nothing is stored.
+    /// </summary>
+    [Alias("BeginDeltaUpload")]
+    [ProfileAccess(ProfileAccess.Owner | ProfileAccess.Machine)]
+    Task<UploadSessionStatus> BeginDeltaUpload(DeltaUploadRequest request);
+
     /// <summary>Verifies each chunk's SHA-256 and stages it; answers how many chunks are still missing.</summary>
     [Alias("PutChunks")]
     [ProfileAccess(ProfileAccess.Owner | ProfileAccess.Machine)]
