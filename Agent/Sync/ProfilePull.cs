@@ -304,7 +304,17 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
                         if (needed.Count > 0)
                         {
                             ImmutableArray<ChunkLocation> asked = [.. needed.Select(h => Locate(locations, h))];
-                            var data = await store.CallAsync(f => f.GetChunkReader(profile).ReadChunks(asked), cancellationToken);
+                            var frame = await store.CallAsync(f => f.GetChunkReader(profile).ReadCompressedChunks(asked), cancellationToken);
+                            ImmutableArray<byte[]> data;
+                            try
+                            {
+                                data = new CompressedChunks([.. needed], frame).Unpack([.. asked.Select(l => l.Length)]);
+                            }
+                            catch (DeltaRejectedException ex)
+                            {
+                                throw new SnapshotVerificationException($"Chunks of \"{file.Path}\" read from the store do not unpack: {ex.Reason}.");
+                            }
+
                             for (var i = 0; i < needed.Count; i++)
                             {
                                 fromStore[needed[i]] = ContentHash.Compute(data[i]) == needed[i]

@@ -207,7 +207,8 @@ internal sealed partial class ProfilePush(StoreConnection store, ProfileSyncOpti
             }
 
             var chunks = payload.MoveToImmutable();
-            await store.CallAsync(f => f.GetProfileUpload(profile).PutChunks(sessionId, chunks), cancellationToken);
+            var compressed = CompressedChunks.Of([.. chunks.Select(c => (c.Hash, c.Data))]);
+            await store.CallAsync(f => f.GetProfileUpload(profile).PutCompressedChunks(sessionId, compressed), cancellationToken);
             var batchBytes = chunks.Sum(c => (long)c.Data.Length);
             sent += chunks.Length;
             bytes += batchBytes;

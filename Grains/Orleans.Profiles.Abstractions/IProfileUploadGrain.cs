@@ -30,6 +30,11 @@ public interface IProfileUploadGrain : IGrainWithStringKey, IProfileContract
     [ProfileAccess(ProfileAccess.Owner | ProfileAccess.Machine)]
     Task<int> PutChunks(Guid sessionId, ImmutableArray<ChunkPayload> chunks);
 
+    /// <summary>Like <see cref="PutChunks"/>, for a batch that travels as one compressed frame; each chunk is verified after it is unpacked.</summary>
+    [Alias("PutCompressedChunks")]
+    [ProfileAccess(ProfileAccess.Owner | ProfileAccess.Machine)]
+    Task<int> PutCompressedChunks(Guid sessionId, CompressedChunks chunks);
+
     /// <summary>Checks every chunk and file hash and makes the snapshot current in one state write.</summary>
     [Alias("CommitUpload")]
     [ProfileAccess(ProfileAccess.Owner | ProfileAccess.Machine)]

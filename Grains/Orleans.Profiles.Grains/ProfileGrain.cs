@@ -248,6 +248,42 @@ public sealed partial class ProfileGrain(
         return work.MissingCount;
     }
 
+    public async Task<int> PutCompressedChunks(Guid sessionId, CompressedChunks chunks)
+    {
+        var work = await Staging.GetAsync(GetOpenSession(sessionId));
+        if (chunks?.Hashes is not { IsDefaultOrEmpty: false } hashes)
+        {
+            return work.MissingCount;
+        }
+
+        // The lengths the manifest gives bound what the frame may unpack to: a hash it does not reference is refused before any work.
+        var lengths = new int[hashes.Length];
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            lengths[i] = work.Needed.TryGetValue(hashes[i], out var length) ? length : throw new ChunkRejectedException(hashes[i], "this upload's manifest does not reference it");
+        }
+
+        if (lengths.Sum(l => (long)l) > _options.MaxBatchBytes)
+        {
+            throw new RequestLimitException("the batch size in bytes", lengths.Sum(l => (long)l), _options.MaxBatchBytes);
+        }
+
+        ImmutableArray<byte[]> data;
+        try
+        {
+            data = chunks.Unpack(lengths);
+        }
+        catch (DeltaRejectedException ex)
+        {
+            metrics.ChunksRejected.Add(1);
+            throw new ChunkRejectedException(hashes[0], $"its batch does not unpack: {ex.Reason}");
+        }
+
+        var staged = await Staging.StageAsync(sessionId, work, [.. hashes.Select((h, i) => new ChunkPayload(h, data[i]))], _options.MaxBatchBytes);
+        LogStaged(logger, Key, sessionId, staged, hashes.Length - staged);
+        return work.MissingCount;
+    }
+
     public async Task<CommitResult> CommitUpload(Guid sessionId)
     {
         if (FindCommitted(sessionId) is { } committed)
