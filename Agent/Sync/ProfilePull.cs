@@ -18,7 +18,9 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
     {
         var started = time.GetTimestamp();
         await journal.FinishInterruptedAsync(profile, path, cancellationToken);
-        var snapshot = await store.CallAsync(f => f.GetProfile(profile).GetSnapshot(snapshotNumber), cancellationToken);
+        var record = await state.LoadAsync(profile, path, cancellationToken);
+        var deltaBase = state.DeltaBaseOf(profile, path);
+        var (snapshot, delivered, encodedAgainst) = await ReadSnapshotAsync(profile, path, snapshotNumber, record, deltaBase, cancellationToken);
         var manifest = snapshot.Manifest;
         var all = ResolveTargets(path, manifest);
 
@@ -29,7 +31,6 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
         var roaming = manifest with { Files = [.. manifest.Files.Where(f => Roams(f.Path))] };
         RemoveInterruptedWrites(targets);
 
-        var record = await state.LoadAsync(profile, path, cancellationToken);
         var synced = record?.Files.ToDictionary(f => f.Path, ProfilePath.Comparer);
         var localIndex = new Dictionary<ContentHash, (string Path, long Offset, int Length)>();
         var toWrite = new List<(ManifestFile File, string Target)>();
@@ -92,8 +93,18 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
             throw new UnpushedChangesException(changedLocally);
         }
 
+        // A chunk the delta left unchanged must be in a local file; when one is not (a file deleted here), its location comes from the whole snapshot.
+        if (delivered.Count > 0 || manifest.Locations.Length < manifest.Files.Sum(f => f.Chunks.Length))
+        {
+            var located = manifest.Locations.Select(l => l.Hash).ToHashSet();
+            if (toWrite.SelectMany(w => w.File.Chunks).Any(h => !localIndex.ContainsKey(h) && !delivered.ContainsKey(h) && !located.Contains(h)))
+            {
+                manifest = manifest with { Locations = (await store.CallAsync(f => f.GetProfile(profile).GetSnapshot(snapshot.Info.Number), cancellationToken)).Manifest.Locations };
+            }
+        }
+
         BeforeBuild?.Invoke();
-        var (fetchedChunks, fetchedBytes, built) = await WriteFilesAsync(profile, manifest, toWrite, localIndex, progress, cancellationToken);
+        var (fetchedChunks, fetchedBytes, built) = await WriteFilesAsync(profile, manifest, toWrite, localIndex, delivered, progress, cancellationToken);
         PendingFile[] replaced = [.. built.Select(b => new PendingFile(b.File.Path, b.Target, b.Temporary, b.File.Sha256.ToString(), before.GetValueOrDefault(b.Target)))];
         var pending = new PendingPull(SyncRecord.Of(profile, path, snapshot.Info, roaming), [.. replaced, .. toDelete]);
         if (pending.Files.Count == 0)
@@ -106,8 +117,124 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
             await journal.RunAsync(profile, path, pending, cancellationToken);
         }
 
+        await deltaBase.SaveAsync(manifest, targets.ToDictionary(t => t.File.Path, t => t.Target, ProfilePath.Comparer), cancellationToken);
         LogPulled(logger, profile, snapshot.Info.Number, toWrite.Count, fetchedChunks, fetchedBytes);
-        return new PullResult(profile.Value, snapshot.Info, roaming.Files.Length, toWrite.Count, toDelete.Count, roaming.TotalBytes, fetchedChunks, fetchedBytes, time.GetElapsedTime(started));
+        return new PullResult(profile.Value, snapshot.Info, roaming.Files.Length, toWrite.Count, toDelete.Count, roaming.TotalBytes, fetchedChunks, fetchedBytes, time.GetElapsedTime(started), encodedAgainst);
+    }
+
+    /// <summary>
+    /// The snapshot to pull: encoded against the base this workstation kept when the store still has that base (the changed
+    /// chunks arrive with it, rebuilt here from the local base pages and checked by the snapshot's manifest hash), else whole.
+    /// </summary>
+    private async Task<(Snapshot Snapshot, Dictionary<ContentHash, byte[]> Delivered, int DeltaBase)> ReadSnapshotAsync(
+        ProfileKey profile, string path, int number, SyncRecord? record, DeltaBase deltaBase, CancellationToken cancellationToken)
+    {
+        if (record is { Snapshot: > 0 } && await deltaBase.LoadManifestAsync(record.ManifestHash, cancellationToken) is { } baseManifest)
+        {
+            var answer = await store.CallAsync(f => f.GetProfile(profile).GetSnapshotDelta(number, record.Snapshot), cancellationToken);
+            if (answer.Delta is not null)
+            {
+                ProfileDelta delta;
+                try
+                {
+                    delta = ProfileDelta.Read(answer.Delta, baseManifest);
+                }
+                catch (DeltaRejectedException ex)
+                {
+                    throw new SnapshotVerificationException($"The delta of snapshot {answer.Info.Number} read from the store is damaged: {ex.Reason}.");
+                }
+
+                if (await ReadBasePagesAsync(path, baseManifest, delta.BaseChunks, deltaBase, cancellationToken) is { } pages)
+                {
+                    var (files, chunks) = Rebuild(delta, pages, answer.Info.Number);
+                    var manifest = new ProfileManifest(files, delta.Locations);
+                    return manifest.ComputeHash() == answer.Info.ManifestHash
+                        ? (new Snapshot(answer.Info, manifest), chunks, record.Snapshot)
+                        : throw new SnapshotVerificationException($"The delta of snapshot {answer.Info.Number} read from the store does not rebuild to its manifest hash.");
+                }
+
+                number = answer.Info.Number;
+            }
+        }
+
+        return (await store.CallAsync(f => f.GetProfile(profile).GetSnapshot(number), cancellationToken), [], 0);
+    }
+
+    private static (ImmutableArray<ManifestFile> Files, Dictionary<ContentHash, byte[]> Chunks) Rebuild(ProfileDelta delta, Dictionary<ContentHash, byte[]> pages, int number)
+    {
+        try
+        {
+            return delta.Rebuild(pages);
+        }
+        catch (DeltaRejectedException ex)
+        {
+            throw new SnapshotVerificationException($"The delta of snapshot {number} read from the store is damaged: {ex.Reason}.");
+        }
+    }
+
+    /// <summary>The base pages a delta was compressed against, from the local files (or the kept hive copies), each checked; null when one is not here.</summary>
+    private static async Task<Dictionary<ContentHash, byte[]>?> ReadBasePagesAsync(string path, ProfileManifest baseManifest, IReadOnlyList<ContentHash> wanted, DeltaBase deltaBase, CancellationToken cancellationToken)
+    {
+        var pages = new Dictionary<ContentHash, byte[]>();
+        if (wanted.Count == 0)
+        {
+            return pages;
+        }
+
+        var where = new Dictionary<ContentHash, (ManifestFile File, int Index)>();
+        foreach (var file in baseManifest.Files)
+        {
+            for (var i = 0; i < file.Chunks.Length; i++)
+            {
+                where.TryAdd(file.Chunks[i], (file, i));
+            }
+        }
+
+        List<(ManifestFile File, string Target)> targets;
+        try
+        {
+            targets = ResolveTargets(path, baseManifest);
+        }
+        catch (InvalidManifestException)
+        {
+            return null;
+        }
+
+        var local = targets.ToDictionary(t => t.File.Path, t => t.Target, ProfilePath.Comparer);
+        using var reader = new LocalChunkReader(FileChangedDuringSyncException.Pulled);
+        foreach (var hash in wanted)
+        {
+            if (!where.TryGetValue(hash, out var at))
+            {
+                return null;
+            }
+
+            var offset = (long)at.Index * at.File.ChunkSize;
+            var length = at.File.ChunkLength(at.Index);
+            byte[]? page = null;
+            foreach (var source in new[] { local.GetValueOrDefault(at.File.Path), deltaBase.CopyOf(at.File) })
+            {
+                if (page is null && source is not null && File.Exists(source))
+                {
+                    try
+                    {
+                        page = await reader.ReadAsync(source, offset, length, hash, cancellationToken);
+                    }
+                    catch (FileChangedDuringSyncException)
+                    {
+                    }
+                }
+            }
+
+            if (page is null)
+            {
+                return null;
+            }
+
+            pages[hash] = page;
+        }
+
+        return pages;
     }
 
     /// <summary>
@@ -143,11 +270,13 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
         ProfileManifest manifest,
         List<(ManifestFile File, string Target)> toWrite,
         Dictionary<ContentHash, (string Path, long Offset, int Length)> localIndex,
+        Dictionary<ContentHash, byte[]> delivered,
         IProgress<TransferProgress>? progress,
         CancellationToken cancellationToken)
     {
         var locations = manifest.Locations.DistinctBy(l => l.Hash).ToDictionary(l => l.Hash);
-        var remote = toWrite.SelectMany(w => w.File.Chunks).Where(h => !localIndex.ContainsKey(h)).Distinct().ToList();
+        var remote = toWrite.SelectMany(w => w.File.Chunks).Where(h => !localIndex.ContainsKey(h) && !delivered.ContainsKey(h)).Distinct().ToList();
+        var used = new HashSet<ContentHash>();
         var total = remote.Sum(h => locations.TryGetValue(h, out var l) ? (long)l.Length : 0);
         var throttle = new BandwidthThrottle(options.BandwidthLimit, time);
         var temporaries = new List<(ManifestFile File, string Target, string Temporary)>();
@@ -168,14 +297,24 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
                     temporaries.Add((file, target, temporary));
                     await using var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1024 * 1024, FileOptions.Asynchronous);
                     using var fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                    foreach (var batch in ChunkBatches.Of(file.Chunks, options.BatchBytes, h => localIndex.ContainsKey(h) || pulled.ContainsKey(h) ? 0 : Locate(locations, h).Length))
+                    foreach (var batch in ChunkBatches.Of(file.Chunks, options.BatchBytes, h => localIndex.ContainsKey(h) || pulled.ContainsKey(h) || delivered.ContainsKey(h) ? 0 : Locate(locations, h).Length))
                     {
-                        var needed = batch.Where(h => !localIndex.ContainsKey(h) && !pulled.ContainsKey(h)).Distinct().ToList();
+                        var needed = batch.Where(h => !localIndex.ContainsKey(h) && !pulled.ContainsKey(h) && !delivered.ContainsKey(h)).Distinct().ToList();
                         var fromStore = new Dictionary<ContentHash, byte[]>();
                         if (needed.Count > 0)
                         {
                             ImmutableArray<ChunkLocation> asked = [.. needed.Select(h => Locate(locations, h))];
-                            var data = await store.CallAsync(f => f.GetChunkReader(profile).ReadChunks(asked), cancellationToken);
+                            var frame = await store.CallAsync(f => f.GetChunkReader(profile).ReadCompressedChunks(asked), cancellationToken);
+                            ImmutableArray<byte[]> data;
+                            try
+                            {
+                                data = new CompressedChunks([.. needed], frame).Unpack([.. asked.Select(l => l.Length)]);
+                            }
+                            catch (DeltaRejectedException ex)
+                            {
+                                throw new SnapshotVerificationException($"Chunks of \"{file.Path}\" read from the store do not unpack: {ex.Reason}.");
+                            }
+
                             for (var i = 0; i < needed.Count; i++)
                             {
                                 fromStore[needed[i]] = ContentHash.Compute(data[i]) == needed[i]
@@ -193,7 +332,17 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
                         foreach (var hash in batch)
                         {
                             byte[] chunk;
-                            if (fromStore.TryGetValue(hash, out var data))
+                            if (delivered.TryGetValue(hash, out var rebuilt))
+                            {
+                                // Rebuilt from the delta and hashed: its hash is its key.
+                                chunk = rebuilt;
+                                if (used.Add(hash))
+                                {
+                                    fetched++;
+                                    bytes += chunk.Length;
+                                }
+                            }
+                            else if (fromStore.TryGetValue(hash, out var data))
                             {
                                 chunk = data;
                                 pulled.TryAdd(hash, (temporary, output.Position, chunk.Length));

@@ -25,6 +25,9 @@ public sealed class SyncStateStore(string directory)
     public DateTime? SyncedAtUtc(ProfileKey profile, string localPath)
         => File.GetLastWriteTimeUtc(PathOf(profile, localPath, ".json")) is var at && at.Year > 1601 ? at : null;
 
+    /// <summary>The folder of the delta base of this user and local path: the manifest last synced and its hives.</summary>
+    internal DeltaBase DeltaBaseOf(ProfileKey profile, string localPath) => new(PathOf(profile, localPath, ".base"));
+
     public void DeletePending(ProfileKey profile, string localPath)
     {
         var path = PathOf(profile, localPath, ".pending.json");

@@ -14,4 +14,9 @@ public interface IChunkReaderGrain : IGrainWithStringKey, IProfileContract
     [Alias("ReadChunks")]
     [ProfileAccess(ProfileAccess.Owner | ProfileAccess.Machine)]
     Task<ImmutableArray<byte[]>> ReadChunks(ImmutableArray<ChunkLocation> chunks);
+
+    /// <summary>The same bytes as <see cref="ReadChunks"/>, end to end in one compressed frame (<see cref="ChunkCompression"/>).</summary>
+    [Alias("ReadCompressedChunks")]
+    [ProfileAccess(ProfileAccess.Owner | ProfileAccess.Machine)]
+    Task<byte[]> ReadCompressedChunks(ImmutableArray<ChunkLocation> chunks);
 }

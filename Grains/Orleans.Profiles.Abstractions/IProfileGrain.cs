@@ -20,6 +20,11 @@ public interface IProfileGrain : IGrainWithStringKey, IProfileContract
     [ProfileAccess(ProfileAccess.Owner | ProfileAccess.Machine)]
     Task<Snapshot> GetSnapshot(int number);
 
+    /// <summary>A snapshot (0: the current one) encoded against <paramref name="baseNumber"/>, the one the workstation holds.</summary>
+    [Alias("GetSnapshotDelta")]
+    [ProfileAccess(ProfileAccess.Owner | ProfileAccess.Machine)]
+    Task<SnapshotDelta> GetSnapshotDelta(int number, int baseNumber);
+
     /// <summary>Makes an earlier snapshot current again, as a new snapshot (history is never rewritten).</summary>
     [Alias("Restore")]
     [ProfileAccess(ProfileAccess.Owner | ProfileAccess.Admin)]

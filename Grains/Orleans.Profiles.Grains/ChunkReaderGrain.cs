@@ -35,4 +35,10 @@ public sealed class ChunkReaderGrain(IPackStore packs, IOptions<ProfileStoreOpti
         metrics.BytesRead.Add(bytes);
         return data;
     }
+
+    public async Task<byte[]> ReadCompressedChunks(ImmutableArray<ChunkLocation> chunks)
+    {
+        var data = await ReadChunks(chunks);
+        return data.IsEmpty ? [] : CompressedChunks.Of([.. chunks.Select((c, i) => (c.Hash, data[i]))]).Data;
+    }
 }

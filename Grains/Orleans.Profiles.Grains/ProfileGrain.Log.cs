@@ -38,4 +38,7 @@ public sealed partial class ProfileGrain
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Profile {Profile}: snapshot {Source} restored as snapshot {Snapshot}")]
     private static partial void LogRestored(ILogger logger, ProfileKey profile, int source, int snapshot);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Profile {Profile}: upload session {SessionId} begun from a delta against snapshot {Base} ({DeltaBytes} bytes, {Staged} chunk(s) rebuilt and staged, {Missing} missing)")]
+    private static partial void LogBegunFromDelta(ILogger logger, ProfileKey profile, Guid sessionId, int @base, int deltaBytes, int staged, int missing);
 }

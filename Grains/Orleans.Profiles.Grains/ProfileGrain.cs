@@ -67,6 +67,47 @@ public sealed partial class ProfileGrain(
         return new Snapshot(info, manifest);
     }
 
+    public async Task<SnapshotDelta> GetSnapshotDelta(int number, int baseNumber)
+    {
+        var info = FindSnapshot(number == 0 ? state.State.Current : number, number);
+        if (await ReadRetainedManifestAsync(baseNumber) is not { } baseManifest)
+        {
+            return new SnapshotDelta(info, null);
+        }
+
+        var target = await manifests.ReadAsync(Key, ManifestName.ForSnapshot(info.Number))
+            ?? throw new InvalidOperationException($"The manifest of snapshot {info.Number} of {Key} is missing from the store.");
+
+        // The changed chunks that fit one delta travel in it, each with its base page as the dictionary; the rest as locations.
+        var payload = new List<ContentHash>();
+        long bytes = 0;
+        foreach (var change in ProfileDelta.Changes(baseManifest, target).DistinctBy(c => c.Hash))
+        {
+            if (bytes + change.Length > ProfileDelta.MaxPayloadBytes)
+            {
+                break;
+            }
+
+            bytes += change.Length;
+            payload.Add(change.Hash);
+            if (change.BaseHash is { } baseHash)
+            {
+                payload.Add(baseHash);
+            }
+        }
+
+        var known = target.Locations.Concat(baseManifest.Locations).DistinctBy(l => l.Hash).ToDictionary(l => l.Hash);
+        var chunks = await ReadChunksAsync(known, payload.Distinct().ToList());
+        if (chunks is null)
+        {
+            return new SnapshotDelta(info, null);
+        }
+
+        var targetLocations = target.Locations.DistinctBy(l => l.Hash).ToDictionary(l => l.Hash);
+        metrics.SnapshotReads.Add(1);
+        return new SnapshotDelta(info, ProfileDelta.Encode(baseManifest, target, chunks, h => targetLocations[h]));
+    }
+
     public async Task<CommitResult> Restore(int number, string machine)
     {
         CheckMachine(machine);
@@ -88,43 +129,95 @@ public sealed partial class ProfileGrain(
         CheckMachine(request.Machine);
         await ExpireSessionsAsync();
 
-        // A retry after a lost reply carries the same manifest; another one under a committed session's id is refused, as for an open session.
-        if (FindCommitted(request.SessionId) is { } committed)
+        if (await TryResumeAsync(request.SessionId, request.ManifestHash) is { } resumed)
         {
-            return committed.ManifestHash == request.ManifestHash
-                ? new UploadSessionStatus(request.SessionId, [], 0, committed.Number)
-                : throw new InvalidManifestException($"upload session {request.SessionId:N} committed another manifest");
+            return resumed;
         }
 
-        if (state.State.Sessions.TryGetValue(request.SessionId, out var open))
+        var (session, work) = await OpenSessionAsync(request.SessionId, request.Manifest, request.ManifestHash, request.BaseSnapshot, request.Machine);
+        LogBegun(logger, Key, session.Id, request.Manifest.Files.Length, work.Needed.Count, work.MissingCount);
+        return Status(session.Id, work);
+    }
+
+    public async Task<UploadSessionStatus> BeginDeltaUpload(DeltaUploadRequest request)
+    {
+        if (request?.Delta is null)
         {
-            if (open.ManifestHash != request.ManifestHash)
+            throw new InvalidManifestException("the request is empty");
+        }
+
+        _ = Key;
+        CheckMachine(request.Machine);
+        await ExpireSessionsAsync();
+        if (await TryResumeAsync(request.SessionId, request.ManifestHash) is { } resumed)
+        {
+            return resumed;
+        }
+
+        // Everything is rebuilt and checked before anything is stored: a refused delta changes nothing.
+        var baseManifest = await ReadRetainedManifestAsync(request.BaseSnapshot) ?? throw new DeltaBaseUnavailableException(request.BaseSnapshot);
+        var delta = ProfileDelta.Read(request.Delta, baseManifest, _options.MaxFiles);
+        var baseBytes = await ReadBaseChunksAsync(baseManifest, delta.BaseChunks) ?? throw new DeltaBaseUnavailableException(request.BaseSnapshot);
+        var (files, chunks) = delta.Rebuild(baseBytes);
+        var manifest = new ProfileManifest(files, []);
+        if (manifest.ComputeHash() is var rebuilt && rebuilt != request.ManifestHash)
+        {
+            metrics.ChunksRejected.Add(1);
+            throw new DeltaRejectedException($"it rebuilds to manifest {rebuilt}, not the {request.ManifestHash} the request claims");
+        }
+
+        var (session, work) = await OpenSessionAsync(request.SessionId, manifest, request.ManifestHash, request.BaseSnapshot, request.Machine);
+        var staged = await Staging.StageAsync(session.Id, work, [.. chunks.Select(c => new ChunkPayload(c.Key, c.Value))], int.MaxValue);
+        LogBegunFromDelta(logger, Key, session.Id, request.BaseSnapshot, request.Delta.Length, staged, work.MissingCount);
+        return Status(session.Id, work);
+    }
+
+    /// <summary>The answer to a begin whose session exists already: committed (a retry after a lost reply) or open (resumed).</summary>
+    private async Task<UploadSessionStatus?> TryResumeAsync(Guid sessionId, ContentHash manifestHash)
+    {
+        // A retry after a lost reply carries the same manifest; another one under a committed session's id is refused, as for an open session.
+        if (FindCommitted(sessionId) is { } committed)
+        {
+            return committed.ManifestHash == manifestHash
+                ? new UploadSessionStatus(sessionId, [], 0, committed.Number)
+                : throw new InvalidManifestException($"upload session {sessionId:N} committed another manifest");
+        }
+
+        if (state.State.Sessions.TryGetValue(sessionId, out var open))
+        {
+            if (open.ManifestHash != manifestHash)
             {
-                throw new InvalidManifestException($"upload session {request.SessionId:N} is open with another manifest");
+                throw new InvalidManifestException($"upload session {sessionId:N} is open with another manifest");
             }
 
             var resumed = await Staging.GetAsync(open);
-            LogResumed(logger, Key, request.SessionId, resumed.MissingCount);
-            return Status(request.SessionId, resumed);
+            LogResumed(logger, Key, sessionId, resumed.MissingCount);
+            return Status(sessionId, resumed);
         }
 
-        SnapshotVerifier.CheckManifest(request.Manifest, request.ManifestHash, _options);
-        if (request.BaseSnapshot < 0 || request.BaseSnapshot > state.State.LastNumber)
+        return null;
+    }
+
+    /// <summary>Checks a whole manifest and records a new session for it (its manifest stored first); answers its work set.</summary>
+    private async Task<(UploadSession Session, UploadWorkSet Work)> OpenSessionAsync(Guid sessionId, ProfileManifest uploaded, ContentHash manifestHash, int baseSnapshot, string machine)
+    {
+        SnapshotVerifier.CheckManifest(uploaded, manifestHash, _options);
+        if (baseSnapshot < 0 || baseSnapshot > state.State.LastNumber)
         {
-            throw new InvalidManifestException($"base snapshot {request.BaseSnapshot} was never committed to this profile");
+            throw new InvalidManifestException($"base snapshot {baseSnapshot} was never committed to this profile");
         }
 
-        var retainedBytes = state.State.History.Sum(s => s.Bytes) + request.Manifest.TotalBytes;
+        var retainedBytes = state.State.History.Sum(s => s.Bytes) + uploaded.TotalBytes;
         if (_options.MaxProfileBytes > 0 && retainedBytes > _options.MaxProfileBytes)
         {
             throw new RequestLimitException($"the bytes of {Key}'s snapshots in history with this one", retainedBytes, _options.MaxProfileBytes);
         }
 
         // A machine's new push makes its own unfinished one obsolete; then at most MaxOpenSessions remain.
-        foreach (var obsolete in state.State.Sessions.Values.Where(s => string.Equals(s.Machine, request.Machine, StringComparison.OrdinalIgnoreCase)).ToList())
+        foreach (var obsolete in state.State.Sessions.Values.Where(s => string.Equals(s.Machine, machine, StringComparison.OrdinalIgnoreCase)).ToList())
         {
             await DiscardSessionAsync(obsolete);
-            LogSuperseded(logger, Key, obsolete.Id, request.SessionId);
+            LogSuperseded(logger, Key, obsolete.Id, sessionId);
         }
 
         if (state.State.Sessions.Count >= _options.MaxOpenSessions)
@@ -132,16 +225,14 @@ public sealed partial class ProfileGrain(
             throw new RequestLimitException($"the open uploads of {Key}", state.State.Sessions.Count + 1, _options.MaxOpenSessions);
         }
 
-        await Staging.StoreManifestAsync(request.SessionId, request.Manifest);
+        await Staging.StoreManifestAsync(sessionId, uploaded);
         var now = time.GetUtcNow();
-        var session = new UploadSession(request.SessionId, request.ManifestHash, request.BaseSnapshot, state.State.Current, request.Machine, now, now + _options.SessionLifetime);
+        var session = new UploadSession(sessionId, manifestHash, baseSnapshot, state.State.Current, machine, now, now + _options.SessionLifetime);
         state.State.Sessions[session.Id] = session;
         await WriteStateAsync();
         metrics.UploadsBegun.Add(1);
 
-        var work = await Staging.GetAsync(session, received: request.Manifest);
-        LogBegun(logger, Key, session.Id, request.Manifest.Files.Length, work.Needed.Count, work.MissingCount);
-        return Status(session.Id, work);
+        return (session, await Staging.GetAsync(session, received: uploaded));
     }
 
     public async Task<int> PutChunks(Guid sessionId, ImmutableArray<ChunkPayload> chunks)
@@ -154,6 +245,42 @@ public sealed partial class ProfileGrain(
 
         var staged = await Staging.StageAsync(sessionId, work, chunks, _options.MaxBatchBytes);
         LogStaged(logger, Key, sessionId, staged, chunks.Length - staged);
+        return work.MissingCount;
+    }
+
+    public async Task<int> PutCompressedChunks(Guid sessionId, CompressedChunks chunks)
+    {
+        var work = await Staging.GetAsync(GetOpenSession(sessionId));
+        if (chunks?.Hashes is not { IsDefaultOrEmpty: false } hashes)
+        {
+            return work.MissingCount;
+        }
+
+        // The lengths the manifest gives bound what the frame may unpack to: a hash it does not reference is refused before any work.
+        var lengths = new int[hashes.Length];
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            lengths[i] = work.Needed.TryGetValue(hashes[i], out var length) ? length : throw new ChunkRejectedException(hashes[i], "this upload's manifest does not reference it");
+        }
+
+        if (lengths.Sum(l => (long)l) > _options.MaxBatchBytes)
+        {
+            throw new RequestLimitException("the batch size in bytes", lengths.Sum(l => (long)l), _options.MaxBatchBytes);
+        }
+
+        ImmutableArray<byte[]> data;
+        try
+        {
+            data = chunks.Unpack(lengths);
+        }
+        catch (DeltaRejectedException ex)
+        {
+            metrics.ChunksRejected.Add(1);
+            throw new ChunkRejectedException(hashes[0], $"its batch does not unpack: {ex.Reason}");
+        }
+
+        var staged = await Staging.StageAsync(sessionId, work, [.. hashes.Select((h, i) => new ChunkPayload(h, data[i]))], _options.MaxBatchBytes);
+        LogStaged(logger, Key, sessionId, staged, hashes.Length - staged);
         return work.MissingCount;
     }
 
@@ -230,6 +357,48 @@ public sealed partial class ProfileGrain(
         if (RetentionWindow.HasExpired(state.State, time.GetUtcNow(), _options.RetainSnapshots, _options.RetainFor))
         {
             await CollectGarbage();
+        }
+    }
+
+    /// <summary>The manifest of a snapshot still in history, or null when it was collected (or never existed): a delta base that is gone.</summary>
+    private async Task<ProfileManifest?> ReadRetainedManifestAsync(int number)
+        => number > 0 && state.State.History.Exists(s => s.Number == number) ? await manifests.ReadAsync(Key, ManifestName.ForSnapshot(number)) : null;
+
+    /// <summary>The base chunks a delta was encoded against, from the base snapshot's packs, each checked against its hash; null when one is gone.</summary>
+    private Task<Dictionary<ContentHash, byte[]>?> ReadBaseChunksAsync(ProfileManifest baseManifest, IReadOnlyList<ContentHash> hashes)
+        => ReadChunksAsync(baseManifest.Locations.DistinctBy(l => l.Hash).ToDictionary(l => l.Hash), hashes);
+
+    private async Task<Dictionary<ContentHash, byte[]>?> ReadChunksAsync(Dictionary<ContentHash, ChunkLocation> locations, IReadOnlyList<ContentHash> hashes)
+    {
+        var result = new Dictionary<ContentHash, byte[]>();
+        if (hashes.Count == 0)
+        {
+            return result;
+        }
+
+        if (!hashes.All(locations.ContainsKey))
+        {
+            return null;
+        }
+
+        try
+        {
+            var data = await packs.ReadAsync(Key, [.. hashes.Select(h => locations[h])]);
+            for (var i = 0; i < hashes.Count; i++)
+            {
+                if (ContentHash.Compute(data[i]) != hashes[i])
+                {
+                    return null;
+                }
+
+                result[hashes[i]] = data[i];
+            }
+
+            return result;
+        }
+        catch (ChunkRejectedException)
+        {
+            return null;
         }
     }
 

@@ -129,6 +129,43 @@ public sealed class SyncClientTests(SiloFixture fixture)
     }
 
     /// <summary>A sync client on the workstation's agent state, as the agent process would build it.</summary>
+    [Fact]
+    public async Task An_edited_hive_is_pushed_and_pulled_as_a_delta_against_the_snapshot_each_workstation_last_synced()
+    {
+        var user = ProfileKey.Parse(@"contoso\delia");
+        using var ws1 = new Workstation("ws1", fixture.Silo.Gateway);
+        using var ws2 = new Workstation("ws2", fixture.Silo.Gateway);
+        ws1.Write("NTUSER.DAT", TestData.HiveLike(128, seed: 1400));
+        ws1.Write(@"AppData\Roaming\notes.txt", TestData.RandomBytes(3000, seed: 1401));
+        await using var agent1 = InProcessAgent.For(fixture, ws1);
+        await using var agent2 = InProcessAgent.For(fixture, ws2);
+
+        // A first push, and a first pull onto a workstation that never had a base: whole.
+        var first = await agent1.Client.PushAsync(user, ws1.Profile, progress: null, CancellationToken.None);
+        var fresh = await agent2.Client.PullAsync(user, ws2.Profile, 0, force: false, progress: null, CancellationToken.None);
+        Assert.Equal((0, 129, 0, 129), (first.DeltaBase, first.ChunksSent, fresh.DeltaBase, fresh.ChunksFetched));
+
+        // A logoff: two pages edited in place travel against snapshot 1, and so does the logon onto it.
+        ws1.Write("NTUSER.DAT", TestData.EditPages(ws1.Read("NTUSER.DAT"), [3, 50], seed: 1402));
+        var edited = await agent1.Client.PushAsync(user, ws1.Profile, progress: null, CancellationToken.None);
+        var onto = await agent2.Client.PullAsync(user, ws2.Profile, 0, force: false, progress: null, CancellationToken.None);
+        Assert.Equal((2, 1, 2, 2 * 4096L), (edited.Snapshot.Number, edited.DeltaBase, edited.ChunksSent, edited.BytesSent));
+        Assert.Equal((2, 1, 2, 2 * 4096L), (onto.Snapshot.Number, onto.DeltaBase, onto.ChunksFetched, onto.BytesFetched));
+        ProfileAssert.SameFiles(ws1.Snapshot(), ws2.Snapshot());
+
+        // Without the copy of its base hive (deleted, damaged) the manifest is still a delta, the changed pages travel whole.
+        foreach (var copy in Directory.EnumerateFiles(ws2.Agent.StateDirectory, "*.copy", SearchOption.AllDirectories))
+        {
+            File.WriteAllBytes(copy, new byte[4096 * 128]);
+        }
+
+        ws2.Write("NTUSER.DAT", TestData.EditPages(ws2.Read("NTUSER.DAT"), [9], seed: 1403));
+        var whole = await agent2.Client.PushAsync(user, ws2.Profile, progress: null, CancellationToken.None);
+        var back = await agent1.Client.PullAsync(user, ws1.Profile, 0, force: false, progress: null, CancellationToken.None);
+        Assert.Equal((3, 2, 1, 3, 2, 1), (whole.Snapshot.Number, whole.DeltaBase, whole.ChunksSent, back.Snapshot.Number, back.DeltaBase, back.ChunksFetched));
+        ProfileAssert.SameFiles(ws1.Snapshot(), ws2.Snapshot());
+    }
+
     private sealed class InProcessAgent(StoreConnection connection, ProfileSyncClient client) : IAsyncDisposable
     {
         public ProfileSyncClient Client { get; } = client;

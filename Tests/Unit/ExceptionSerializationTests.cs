@@ -57,6 +57,8 @@ public sealed class ExceptionSerializationTests
     /// <summary>Each error with the names of its [Id] properties.</summary>
     private static Dictionary<string, (ProfileStoreException Error, string[] Properties)> Cases() => new()
     {
+        ["delta rejected"] = (new DeltaRejectedException("it rebuilds to another manifest"), ["Reason"]),
+        ["delta base unavailable"] = (new DeltaBaseUnavailableException(3), ["BaseSnapshot"]),
         ["chunk rejected"] = (new ChunkRejectedException(SomeHash, "its bytes do not match its SHA-256"), ["Hash", "Reason"]),
         ["damaged hive"] = (new DamagedHiveException("NTUSER.DAT", 0x3000, "the 4096-byte page at 0x3000 is all zeros where the cell at 0x3420 of the hive bin at 0x2000 must be (a write that never completed)"), ["Path", "Offset", "Problem"]),
         ["file hash mismatch"] = (new FileHashMismatchException("AppData\\Roaming\\x.txt"), ["Path"]),
