@@ -10,5 +10,5 @@ public sealed class StormFigure : IFigure
     public int Order => 50;
 
     public Task<FigureReport> RunAsync(FigureContext context, CancellationToken cancellationToken)
-        => Task.FromResult(new FigureReport(this).Paragraph("Not measured yet."));
+        => Task.FromResult(new FigureReport(this).Paragraph("Not implemented yet: this figure is registered (its name is accepted) but measures nothing in this version of the command."));
 }

@@ -120,14 +120,17 @@ public static class HiveGenerator
                     case < 5:
                         Encoding.Unicode.GetBytes(text.AsSpan(0, Math.Min(text.Length, (body.Length - 4) / 2)), body[4..]);
                         break;
-                    case < 8:
+                    case < 8 when body.Length >= 24:
                         "vk"u8.CopyTo(body);
                         BinaryPrimitives.WriteUInt16LittleEndian(body[2..], (ushort)Math.Min(text.Length, body.Length - 20));
                         BinaryPrimitives.WriteUInt32LittleEndian(body[8..], (uint)random.Next(0, 4));
                         Encoding.ASCII.GetBytes(text.AsSpan(0, Math.Min(text.Length, body.Length - 20)), body[20..]);
                         break;
-                    default:
+                    case >= 8:
                         random.NextBytes(body);
+                        break;
+                    default:
+                        body.Clear();
                         break;
                 }
             }
