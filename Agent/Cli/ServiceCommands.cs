@@ -70,9 +70,13 @@ public static class ServiceCommands
         var pattern = new Option<string>("--account-pattern") { Description = @"Only discovered accounts matching this wildcard roam, e.g. CONTOSO\*", HelpName = "PATTERN" };
         var exclude = new Option<string[]>("--exclude") { Description = @"Also leave these profile paths on the machine (wildcards, e.g. AppData\Roaming\Big\*.iso)", HelpName = "PATTERN" };
         var include = new Option<string[]>("--include") { Description = "Roam these paths even where an exclusion matches", HelpName = "PATTERN" };
+        var sids = new Option<string[]>("--user-sid") { Description = @"A configured user's SID, so a first logon here adopts the pre-staged folder: CONTOSO\alice=S-1-5-21-… (default: looked up from the domain)", HelpName = "ACCOUNT=SID" };
+        var check = new Option<string>("--check-interval") { Description = "How often each user's current snapshot is asked for, catching a lost commit notification (default 5m)", HelpName = "DURATION" };
+        var resubscribe = new Option<string>("--resubscribe-interval") { Description = "How often commit subscriptions are renewed (default 2m)", HelpName = "DURATION" };
+        var noPrefetch = new Option<bool>("--no-prefetch") { Description = "Do not fetch new snapshots before logon (stale logons are still warned about)" };
         var command = new Command("install", "Write the service's configuration and register it (automatic start, LocalSystem, restart on failure) with an Event Log source")
         {
-            users, sweep, unload, machine, discover, pattern, exclude, include,
+            users, sids, sweep, unload, check, resubscribe, noPrefetch, machine, discover, pattern, exclude, include,
         };
         command.SetAction(parse =>
         {
@@ -88,7 +92,10 @@ public static class ServiceCommands
                     TlsCa = parse.GetValue(AgentTlsOptions.TlsCa) is { } ca ? Path.GetFullPath(ca) : null,
                     SweepInterval = parse.GetValue(sweep) is { } s ? TokenCommands.ParseDuration(s) : AgentServiceOptions.DefaultSweepInterval,
                     UnloadTimeout = parse.GetValue(unload) is { } u ? TokenCommands.ParseDuration(u) : AgentServiceOptions.DefaultUnloadTimeout,
-                    Users = [.. (parse.GetValue(users) ?? []).Select(RoamingUserOptions.Parse)],
+                    CheckInterval = parse.GetValue(check) is { } c ? TokenCommands.ParseDuration(c) : AgentServiceOptions.DefaultCheckInterval,
+                    ResubscribeInterval = parse.GetValue(resubscribe) is { } r ? TokenCommands.ParseDuration(r) : AgentServiceOptions.DefaultResubscribeInterval,
+                    Prefetch = !parse.GetValue(noPrefetch),
+                    Users = RoamingUserOptions.ParseAll(parse.GetValue(users) ?? [], parse.GetValue(sids) ?? []),
                     DiscoverDomainUsers = parse.GetValue(discover),
                     AccountPattern = parse.GetValue(pattern),
                     Exclude = [.. parse.GetValue(exclude) ?? []],

@@ -14,6 +14,8 @@ public sealed class AgentServiceOptions
     public static readonly TimeSpan DefaultUnloadTimeout = TimeSpan.FromMinutes(2);
     public static readonly TimeSpan DefaultUnloadCheckInterval = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan DefaultResubscribeInterval = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan DefaultCheckInterval = TimeSpan.FromMinutes(5);
 
     /// <summary>The silos' gateways, <c>HOST:PORT</c>.</summary>
     public List<string> Gateways { get; set; } = [];
@@ -39,6 +41,15 @@ public sealed class AgentServiceOptions
 
     /// <summary>How long a stop (or the pre-shutdown) lets a push in flight finish.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = DefaultShutdownTimeout;
+
+    /// <summary>Fetch each roaming user's newest snapshot while they are not logged on here (on a commit notification or the check).</summary>
+    public bool Prefetch { get; set; } = true;
+
+    /// <summary>How often the commit subscriptions are renewed (also at once on a reconnect); a silo drops one not renewed within <see cref="CommitSubscription.Lifetime"/>.</summary>
+    public TimeSpan ResubscribeInterval { get; set; } = DefaultResubscribeInterval;
+
+    /// <summary>How often each roaming user's current snapshot is asked for, which catches a lost notification.</summary>
+    public TimeSpan CheckInterval { get; set; } = DefaultCheckInterval;
 
     /// <summary>The users who roam, whatever the registry says.</summary>
     public List<RoamingUserOptions> Users { get; set; } = [];

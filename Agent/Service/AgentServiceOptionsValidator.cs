@@ -32,11 +32,23 @@ public sealed class AgentServiceOptionsValidator : IValidateOptions<AgentService
         Positive(options.UnloadTimeout, nameof(options.UnloadTimeout));
         Positive(options.UnloadCheckInterval, nameof(options.UnloadCheckInterval));
         Positive(options.ShutdownTimeout, nameof(options.ShutdownTimeout));
+        Positive(options.ResubscribeInterval, nameof(options.ResubscribeInterval));
+        Positive(options.CheckInterval, nameof(options.CheckInterval));
+        if (options.ResubscribeInterval > CommitSubscription.Lifetime / 2)
+        {
+            failures.Add($"ResubscribeInterval: at most {CommitSubscription.Lifetime / 2} (half the {CommitSubscription.Lifetime} a silo keeps a subscription), not {options.ResubscribeInterval}.");
+        }
+
         foreach (var user in options.Users)
         {
             if (!ProfileKey.TryParse(user.Account, out _))
             {
                 failures.Add($"Users: \"{user.Account}\" is not an account name (DOMAIN\\user, user@domain or user).");
+            }
+
+            if (user.Sid is { } sid && !sid.StartsWith("S-1-5-21-", StringComparison.OrdinalIgnoreCase))
+            {
+                failures.Add($"Users: {user.Account} has Sid \"{sid}\", not the SID of a domain account (S-1-5-21-…).");
             }
 
             if (string.IsNullOrWhiteSpace(user.Folder))

@@ -9,16 +9,36 @@ namespace Orleans.Profiles.Agent.Service;
 /// <c>service status</c>. At stop a push in flight gets the host's shutdown timeout to finish; one cut
 /// short (or by a power cut) is pushed again by the next start's sweep, resuming what the store has.
 /// </summary>
-public sealed class ProfilePusher(IProfileUploader uploader, IHiveAccess hives, ServiceActivity activity, TimeProvider time, ILogger<ProfilePusher> logger)
+public sealed class ProfilePusher(IProfileStoreClient uploader, IHiveAccess hives, ServiceActivity activity, TimeProvider time, ILogger<ProfilePusher> logger)
     : IHostedService, IDisposable
 {
     private readonly SemaphoreSlim _one = new(1, 1);
     private readonly CancellationTokenSource _abort = new();
 
     /// <summary>Pushes <paramref name="user"/>'s folder unless the hive is loaded; false when it was not pushed.</summary>
-    public async Task<PushOutcome> PushAsync(RoamingUser user, PushReason reason, CancellationToken cancellationToken)
+    public Task<PushOutcome> PushAsync(RoamingUser user, PushReason reason, CancellationToken cancellationToken)
+        => ExclusiveAsync(_ => PushHeldAsync(user, reason), cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with no push (nor other such work) beside it: a pre-fetch pushes and pulls in
+    /// one hold. The token it is given is cut when a stop's timeout runs out.
+    /// </summary>
+    public async Task<T> ExclusiveAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         await _one.WaitAsync(cancellationToken);
+        try
+        {
+            return await work(_abort.Token);
+        }
+        finally
+        {
+            _one.Release();
+        }
+    }
+
+    /// <summary>The push itself; only inside <see cref="ExclusiveAsync"/>.</summary>
+    public async Task<PushOutcome> PushHeldAsync(RoamingUser user, PushReason reason)
+    {
         try
         {
             // Checked again right before the push: the user may have logged on since the caller looked.
@@ -45,10 +65,6 @@ public sealed class ProfilePusher(IProfileUploader uploader, IHiveAccess hives, 
             ServiceLog.PushFailed(logger, user.Account, user.Folder, reason, error);
             await activity.PendingAsync(user, $"push at {reason} failed: {error}");
             return PushOutcome.Failed;
-        }
-        finally
-        {
-            _one.Release();
         }
     }
 

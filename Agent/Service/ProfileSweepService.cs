@@ -12,7 +12,7 @@ namespace Orleans.Profiles.Agent.Service;
 public sealed class ProfileSweepService(
     RoamingUsers users,
     ILoggedOnUsers sessions,
-    IProfileUploader uploader,
+    IProfileStoreClient uploader,
     ProfilePusher pusher,
     IOptions<AgentServiceOptions> options,
     TimeProvider time,
@@ -42,7 +42,7 @@ public sealed class ProfileSweepService(
 
     public async Task SweepAsync(CancellationToken cancellationToken)
     {
-        var loggedOn = LoggedOn();
+        var loggedOn = sessions.CurrentOrNone(logger);
         int pushed = 0, unchanged = 0, skipped = 0, failed = 0;
         foreach (var user in users.Resolve())
         {
@@ -89,19 +89,5 @@ public sealed class ProfileSweepService(
         }
 
         ServiceLog.SweepFinished(logger, pushed, unchanged, skipped, failed);
-    }
-
-    private IReadOnlySet<ProfileKey> LoggedOn()
-    {
-        try
-        {
-            return sessions.Current();
-        }
-        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or DllNotFoundException or EntryPointNotFoundException)
-        {
-            // The hive check still keeps a logged-on user's profile from being pushed under them.
-            ServiceLog.SessionsUnavailable(logger, ex.Message);
-            return new HashSet<ProfileKey>();
-        }
     }
 }

@@ -8,4 +8,7 @@ public enum PushReason
 
     /// <summary>The periodic sweep found changes not pushed yet (a missed logoff, a restart, a power cut).</summary>
     Sweep,
+
+    /// <summary>Another machine committed while this one had changes not pushed: they are pushed before the pull, and the conflict policy decides.</summary>
+    BeforePrefetch,
 }

@@ -20,7 +20,7 @@ public sealed class RoamingUsers(IOptions<AgentServiceOptions> options, IProfile
         var users = new Dictionary<string, RoamingUser>(StringComparer.Ordinal);
         foreach (var configured in settings.Users)
         {
-            var user = new RoamingUser(ProfileKey.Parse(configured.Account), configured.Folder);
+            var user = new RoamingUser(ProfileKey.Parse(configured.Account), configured.Folder, configured.Sid);
             users.TryAdd(user.Account.Value, user);
         }
 
@@ -32,7 +32,7 @@ public sealed class RoamingUsers(IOptions<AgentServiceOptions> options, IProfile
                 if (IsDomainAccount(entry, settings.Machine) && (pattern is null || pattern.IsMatch(entry.Account!))
                     && ProfileKey.TryParse(entry.Account!, out var account))
                 {
-                    users.TryAdd(account.Value, new RoamingUser(account, entry.Folder));
+                    users.TryAdd(account.Value, new RoamingUser(account, entry.Folder, entry.Sid));
                 }
             }
         }

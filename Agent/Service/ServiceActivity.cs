@@ -28,10 +28,18 @@ public sealed class ServiceActivity(string file)
     }
 
     public Task PushedAsync(RoamingUser user, int snapshot, PushReason reason, DateTimeOffset at)
-        => UpdateAsync(user, a => a with { LastPush = at, LastPushSnapshot = snapshot, LastPushReason = reason, Pending = null });
+        => UpdateAsync(user, a => a with { LastPush = at, LastPushSnapshot = snapshot, LastPushReason = reason, Pending = null, StaleLogon = null });
 
-    public Task PulledAsync(RoamingUser user, int snapshot, DateTimeOffset at)
-        => UpdateAsync(user, a => a with { LastPull = at, LastPullSnapshot = snapshot });
+    public Task PulledAsync(RoamingUser user, int snapshot, DateTimeOffset at, TimeSpan commitToCurrent)
+        => UpdateAsync(user, a => a with { LastPull = at, LastPullSnapshot = snapshot, StoreSnapshot = Math.Max(snapshot, a.StoreSnapshot ?? 0), CommitToCurrent = commitToCurrent, Pending = null, StaleLogon = null });
+
+    public Task StoreSnapshotAsync(RoamingUser user, int snapshot)
+        => UpdateAsync(user, a => a.StoreSnapshot == snapshot ? a : a with { StoreSnapshot = snapshot });
+
+    public Task SubscribedAsync(RoamingUser user, string silo, DateTimeOffset at)
+        => UpdateAsync(user, a => a with { SubscribedSilo = silo, SubscribedAt = at });
+
+    public Task StaleLogonAsync(RoamingUser user, string what) => UpdateAsync(user, a => a with { StaleLogon = what });
 
     public Task PendingAsync(RoamingUser user, string why) => UpdateAsync(user, a => a with { Pending = why });
 

@@ -20,6 +20,12 @@ public static class ServiceEvents
     public static readonly EventId PushFailed = new(1202, nameof(PushFailed));
     public static readonly EventId HiveLoaded = new(1203, nameof(HiveLoaded));
     public static readonly EventId SweepFinished = new(1300, nameof(SweepFinished));
+    public static readonly EventId Prefetched = new(1500, nameof(Prefetched));
+    public static readonly EventId PrefetchDeferred = new(1501, nameof(PrefetchDeferred));
+    public static readonly EventId PrefetchFailed = new(1502, nameof(PrefetchFailed));
+    public static readonly EventId StaleLogon = new(1503, nameof(StaleLogon));
+    public static readonly EventId SubscribeFailed = new(1504, nameof(SubscribeFailed));
+    public static readonly EventId ProfileRegistered = new(1505, nameof(ProfileRegistered));
     public static readonly EventId SessionsUnavailable = new(1400, nameof(SessionsUnavailable));
     public static readonly EventId UsersUnavailable = new(1401, nameof(UsersUnavailable));
 }

@@ -60,4 +60,27 @@ internal static partial class ServiceLog
     [LoggerMessage(EventId = 1401, EventName = nameof(ServiceEvents.UsersUnavailable), Level = LogLevel.Warning,
         Message = "The profiles of this machine could not be read from the registry ({Error}); only the configured users roam")]
     public static partial void UsersUnavailable(ILogger logger, string error);
+    [LoggerMessage(EventId = 1500, EventName = nameof(ServiceEvents.Prefetched), Level = LogLevel.Information,
+        Message = "{Account}: snapshot {Snapshot} of {Machine} pre-fetched into {Folder} at {Reason}, {CommitToCurrent} after its commit ({Files} file(s), {BytesFetched} bytes fetched)")]
+    public static partial void Prefetched(ILogger logger, ProfileKey account, int snapshot, string machine, string folder, PrefetchReason reason, TimeSpan commitToCurrent, int files, long bytesFetched);
+
+    [LoggerMessage(EventId = 1501, EventName = nameof(ServiceEvents.PrefetchDeferred), Level = LogLevel.Information,
+        Message = "{Account}: snapshot {Snapshot} not pre-fetched yet: {Why}")]
+    public static partial void PrefetchDeferred(ILogger logger, ProfileKey account, int snapshot, string why);
+
+    [LoggerMessage(EventId = 1502, EventName = nameof(ServiceEvents.PrefetchFailed), Level = LogLevel.Warning,
+        Message = "{Account}: the pre-fetch into {Folder} at {Reason} failed: {Error}; the next check tries again")]
+    public static partial void PrefetchFailed(ILogger logger, ProfileKey account, string folder, PrefetchReason reason, string error);
+
+    [LoggerMessage(EventId = 1503, EventName = nameof(ServiceEvents.StaleLogon), Level = LogLevel.Warning,
+        Message = "{Account} logged on with snapshot {Local} while the store holds snapshot {Store} ({Why}). The next logoff's push is a conflict: the conflict policy picks the current one and both stay in history")]
+    public static partial void StaleLogon(ILogger logger, ProfileKey account, string local, int store, string why);
+
+    [LoggerMessage(EventId = 1504, EventName = nameof(ServiceEvents.SubscribeFailed), Level = LogLevel.Warning,
+        Message = "{Account}: could not subscribe to commit notifications ({Error}); the periodic check every {CheckInterval} still catches new snapshots")]
+    public static partial void SubscribeFailed(ILogger logger, ProfileKey account, string error, TimeSpan checkInterval);
+
+    [LoggerMessage(EventId = 1505, EventName = nameof(ServiceEvents.ProfileRegistered), Level = LogLevel.Information,
+        Message = "{Account}: first profile on this machine pre-staged in {Folder} and registered for {Sid}: Windows loads it at the first logon")]
+    public static partial void ProfileRegistered(ILogger logger, ProfileKey account, string folder, string sid);
 }

@@ -6,7 +6,7 @@ namespace Orleans.Profiles.Agent.Service;
 /// Turns session events into logoffs of users: a logon's user is remembered, because once a session has
 /// logged off Windows may no longer say whose it was.
 /// </summary>
-public sealed class SessionTracker(ILoggedOnUsers sessions, LogoffQueue logoffs)
+public sealed class SessionTracker(ILoggedOnUsers sessions, LogoffQueue logoffs, PrefetchQueue prefetches)
 {
     private readonly ConcurrentDictionary<int, ProfileKey> _users = new();
 
@@ -15,6 +15,9 @@ public sealed class SessionTracker(ILoggedOnUsers sessions, LogoffQueue logoffs)
         if (sessions.UserOf(sessionId) is { } user)
         {
             _users[sessionId] = user;
+
+            // Too late to fetch, but a newer snapshot in the store must not go unnoticed.
+            prefetches.Post(new PrefetchRequest(user, PrefetchReason.Logon));
         }
     }
 

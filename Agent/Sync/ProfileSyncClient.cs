@@ -17,6 +17,7 @@ public sealed class ProfileSyncClient
     private readonly PullJournal _journal;
     private readonly ProfilePush _push;
     private readonly ProfilePull _pull;
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IGrainFactory, IProfileCommitObserver> _observerReferences = [];
 
     public ProfileSyncClient(StoreConnection store, ProfileSyncOptions options, TimeProvider time, ILogger<ProfileSyncClient> logger)
     {
@@ -60,6 +61,21 @@ public sealed class ProfileSyncClient
 
     public Task<GarbageCollectionResult> CollectGarbageAsync(ProfileKey profile, CancellationToken cancellationToken)
         => _store.CallAsync(f => f.GetProfile(profile).CollectGarbage(), cancellationToken);
+
+    /// <summary>Raised when the store connection was made again or lost a gateway: subscriptions are renewed then.</summary>
+    public event Action? Reconnected
+    {
+        add => _store.Reconnected += value;
+        remove => _store.Reconnected -= value;
+    }
+
+    /// <summary>
+    /// Subscribes (or renews) this machine to <paramref name="profile"/>'s commits. One observer per client: its
+    /// reference is made once for each connection, since a reconnect is a new client the silos know apart.
+    /// </summary>
+    public Task<CommitSubscription> SubscribeAsync(ProfileKey profile, IProfileCommitObserver observer, CancellationToken cancellationToken)
+        => _store.CallAsync(f => f.GetGrain<IProfileSubscriptionsGrain>(profile.Value)
+            .Subscribe(_options.Machine, _observerReferences.GetValue(f, factory => factory.CreateObjectReference<IProfileCommitObserver>(observer))), cancellationToken);
 
     public Task<SyncRecord?> GetSyncRecordAsync(ProfileKey profile, string path, CancellationToken cancellationToken)
         => _state.LoadAsync(profile, path, cancellationToken);

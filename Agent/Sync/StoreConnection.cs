@@ -17,6 +17,13 @@ public sealed partial class StoreConnection(ProfileSyncOptions options, ILoggerF
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<StoreConnection>();
     private IHost? _host;
+    private bool _connectedBefore;
+
+    /// <summary>
+    /// The connection was made again (a new client after a lost one) or lost a gateway: what a silo holds for
+    /// this client (commit subscriptions) may be gone with it.
+    /// </summary>
+    public event Action? Reconnected;
 
     public async Task<T> CallAsync<T>(Func<IGrainFactory, Task<T>> call, CancellationToken cancellationToken)
     {
@@ -78,6 +85,14 @@ public sealed partial class StoreConnection(ProfileSyncOptions options, ILoggerF
             {
                 client.AddOutgoingGrainCallFilter(new TokenCallFilter(token));
             }
+
+            client.AddGatewayCountChangedHandler((_, e) =>
+            {
+                if (e.ConnectionRecovered || e.NumberOfConnectedGateways < e.PreviousNumberOfConnectedGateways)
+                {
+                    Reconnected?.Invoke();
+                }
+            });
         });
 
         // The client keeps trying an unreachable gateway until cancelled: bound each connection attempt.
@@ -103,6 +118,12 @@ public sealed partial class StoreConnection(ProfileSyncOptions options, ILoggerF
         }
 
         _host = host;
+        if (_connectedBefore)
+        {
+            Reconnected?.Invoke();
+        }
+
+        _connectedBefore = true;
         return host.Services.GetRequiredService<IClusterClient>();
     }
 

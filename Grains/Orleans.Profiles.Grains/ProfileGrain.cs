@@ -257,6 +257,8 @@ public sealed partial class ProfileGrain(
             metrics.Conflicts.Add(1);
         }
 
+        // The other workstations that roam this profile fetch it before their user logs on (one-way: the commit does not wait).
+        _ = GrainFactory.GetGrain<IProfileSubscriptionsGrain>(Key.Value).Publish(new ProfileCommitted(Key.Value, info, state.State.Current));
         return info;
     }
 

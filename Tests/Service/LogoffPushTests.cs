@@ -27,16 +27,16 @@ public sealed class LogoffPushTests
             Assert.Equal(Alice, await service.Hives.NextCheckAsync());
         }
 
-        Assert.Empty(service.Uploader.Pushed);
+        Assert.Empty(service.Store.Pushed);
         service.Hives.Loaded[Alice] = false;
         service.Time.Advance(service.Options.UnloadCheckInterval);
 
-        var pushed = await service.Uploader.NextPushAsync();
+        var pushed = await service.Store.NextPushAsync();
         Assert.Equal((Alice, @"C:\Users\alice"), (pushed.Account, pushed.Folder));
         await logoffs.StopAsync(CancellationToken.None);
         var activity = service.Activity.Read()[Alice.Value];
         Assert.Equal((service.Time.GetUtcNow(), 1, PushReason.Logoff, (string?)null), (activity.LastPush!.Value, activity.LastPushSnapshot!.Value, activity.LastPushReason!.Value, activity.Pending));
-        Assert.Equal([Alice], service.Uploader.Pushed);
+        Assert.Equal([Alice], service.Store.Pushed);
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class LogoffPushTests
 
         // The logoff gave up: stopping the service returns at once, nothing was pushed.
         await logoffs.StopAsync(CancellationToken.None);
-        Assert.Empty(service.Uploader.Pushed);
+        Assert.Empty(service.Store.Pushed);
         Assert.Equal("logged off, but the hive was still loaded 00:00:05 later: the sweep pushes it once unloaded", service.Activity.Read()[Alice.Value].Pending);
     }
 
@@ -72,9 +72,9 @@ public sealed class LogoffPushTests
         service.Logoffs.Post(new SessionLogoff(2, Alice));
 
         // Logoffs are taken in order: once alice's is pushed, mallory's was already passed over.
-        Assert.Equal(Alice, (await service.Uploader.NextPushAsync()).Account);
+        Assert.Equal(Alice, (await service.Store.NextPushAsync()).Account);
         await logoffs.StopAsync(CancellationToken.None);
-        Assert.Equal([Alice], service.Uploader.Pushed);
+        Assert.Equal([Alice], service.Store.Pushed);
         Assert.Equal([Alice.Value], service.Activity.Read().Keys);
     }
 
@@ -83,7 +83,7 @@ public sealed class LogoffPushTests
     {
         var sessions = new FakeSessions((2, @"CONTOSO\alice"));
         var queue = new LogoffQueue();
-        var tracker = new SessionTracker(sessions, queue);
+        var tracker = new SessionTracker(sessions, queue, new PrefetchQueue());
 
         tracker.LoggedOn(2);
         sessions.Users.Remove(2);

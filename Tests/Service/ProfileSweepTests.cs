@@ -17,12 +17,12 @@ public sealed class ProfileSweepTests
         using var service = new ServiceHarness(
             ServiceHarness.User(@"CONTOSO\alice"), ServiceHarness.User(@"CONTOSO\bob"), ServiceHarness.User(@"CONTOSO\carol"), ServiceHarness.User(@"CONTOSO\dave"));
         service.Sessions.Users[1] = Alice;          // logged on at the console
-        service.Uploader.Changed[Bob] = false;      // nothing changed since the last sync
+        service.Store.Changed[Bob] = false;      // nothing changed since the last sync
         service.Hives.Loaded[Dave] = true;          // not logged on by the sessions API, but the hive is loaded
 
         await service.Sweep().SweepAsync(CancellationToken.None);
 
-        Assert.Equal([Carol], service.Uploader.Pushed);
+        Assert.Equal([Carol], service.Store.Pushed);
         Assert.Equal([Carol.Value], service.Activity.Read().Keys);
         Assert.Equal(PushReason.Sweep, service.Activity.Read()[Carol.Value].LastPushReason);
     }
@@ -36,13 +36,13 @@ public sealed class ProfileSweepTests
         await sweep.StartAsync(CancellationToken.None);
 
         // At start: what a power cut or a stopped service left unpushed goes now.
-        Assert.Equal(Alice, (await service.Uploader.NextPushAsync()).Account);
+        Assert.Equal(Alice, (await service.Store.NextPushAsync()).Account);
         await sweep.FirstSweep;
         service.Time.Advance(TimeSpan.FromMinutes(5));
-        Assert.Equal(Alice, (await service.Uploader.NextPushAsync()).Account);
+        Assert.Equal(Alice, (await service.Store.NextPushAsync()).Account);
 
         await sweep.StopAsync(CancellationToken.None);
-        Assert.Equal([Alice, Alice], service.Uploader.Pushed);
+        Assert.Equal([Alice, Alice], service.Store.Pushed);
     }
 
     [Fact]
@@ -54,21 +54,21 @@ public sealed class ProfileSweepTests
 
         await service.Sweep().SweepAsync(CancellationToken.None);
 
-        Assert.Equal([Bob], service.Uploader.Pushed);
+        Assert.Equal([Bob], service.Store.Pushed);
     }
 
     [Fact]
     public async Task A_failed_push_is_left_pending_with_its_reason_and_the_next_sweep_pushes_it()
     {
         using var service = new ServiceHarness(ServiceHarness.User(@"CONTOSO\alice"));
-        service.Uploader.OnPush = _ => throw new Sync.StoreUnreachableException("the profile store is unavailable: no gateway answered", new TimeoutException());
+        service.Store.OnPush = _ => throw new Sync.StoreUnreachableException("the profile store is unavailable: no gateway answered", new TimeoutException());
 
         await service.Sweep().SweepAsync(CancellationToken.None);
         Assert.Equal("push at Sweep failed: the profile store is unavailable: no gateway answered", service.Activity.Read()[Alice.Value].Pending);
 
-        service.Uploader.OnPush = null;
+        service.Store.OnPush = null;
         await service.Sweep().SweepAsync(CancellationToken.None);
-        Assert.Equal([Alice], service.Uploader.Pushed);
+        Assert.Equal([Alice], service.Store.Pushed);
         Assert.Null(service.Activity.Read()[Alice.Value].Pending);
     }
 
@@ -78,7 +78,7 @@ public sealed class ProfileSweepTests
         using var service = new ServiceHarness(ServiceHarness.User(@"CONTOSO\alice"));
         var release = new TaskCompletionSource();
         var started = new TaskCompletionSource();
-        service.Uploader.OnPush = async _ =>
+        service.Store.OnPush = async _ =>
         {
             started.SetResult();
             await release.Task;
@@ -92,7 +92,7 @@ public sealed class ProfileSweepTests
         release.SetResult();
         await stopping;
 
-        Assert.Equal([Alice], service.Uploader.Pushed);
+        Assert.Equal([Alice], service.Store.Pushed);
         Assert.Equal(1, service.Activity.Read()[Alice.Value].LastPushSnapshot);
     }
 }

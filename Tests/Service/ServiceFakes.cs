@@ -6,16 +6,41 @@ using Orleans.Profiles.Sync;
 
 namespace Orleans.Profiles.Tests.Service;
 
-/// <summary>The store side of the service, recorded: which folders were pushed, and a signal for each push.</summary>
-internal sealed class FakeUploader : IProfileUploader
+/// <summary>
+/// The store side of the service, recorded: which folders were pushed and pulled, with a signal for each push.
+/// Each account has a current snapshot in the store and the one this machine last synced; a push makes a new
+/// current one that this machine has, a pull makes this machine have the current one.
+/// </summary>
+internal sealed class FakeStore : IProfileStoreClient
 {
     private readonly Channel<RoamingUser> _pushes = Channel.CreateUnbounded<RoamingUser>();
+
+    public event Action? Reconnected;
 
     public ConcurrentDictionary<ProfileKey, bool> Changed { get; } = new();
 
     public ConcurrentQueue<ProfileKey> Pushed { get; } = new();
 
+    public ConcurrentQueue<ProfileKey> Pulled { get; } = new();
+
+    /// <summary>Every store call in order, as <c>push alice</c>, <c>pull alice</c>, <c>subscribe alice</c>.</summary>
+    public ConcurrentQueue<string> Calls { get; } = new();
+
+    public ConcurrentDictionary<ProfileKey, SnapshotInfo> Current { get; } = new();
+
+    public ConcurrentDictionary<ProfileKey, int> Synced { get; } = new();
+
+    /// <summary>The accounts whose next subscription the silo does not know (as after a silo loss).</summary>
+    public ConcurrentDictionary<ProfileKey, bool> SubscriptionLost { get; } = new();
+
+    public IProfileCommitObserver? Observer { get; private set; }
+
     public Func<RoamingUser, Task>? OnPush { get; set; }
+
+    public Exception? StatusFailure { get; set; }
+
+    /// <summary>The store's conflict policy is KeepCurrent: a push not based on the current snapshot stays in history only.</summary>
+    public bool KeepCurrentOnConflict { get; set; }
 
     public async Task<PushResult> PushAsync(RoamingUser user, CancellationToken cancellationToken)
     {
@@ -25,13 +50,55 @@ internal sealed class FakeUploader : IProfileUploader
         }
 
         Pushed.Enqueue(user.Account);
+        Calls.Enqueue($"push {user.Account}");
+        var stale = Current.TryGetValue(user.Account, out var current) && current.Number != Synced.GetValueOrDefault(user.Account);
+        var snapshot = Commit(user.Account, "ws", DateTimeOffset.UnixEpoch);
+        if (stale && KeepCurrentOnConflict)
+        {
+            Current[user.Account] = current!;
+        }
+
+        Synced[user.Account] = snapshot.Number;
         _pushes.Writer.TryWrite(user);
-        var snapshot = new SnapshotInfo(Pushed.Count, DateTimeOffset.UnixEpoch, "ws", 1, 1, ContentHash.Compute([]), 0, 0, 0, Guid.NewGuid());
         return new PushResult(user.Account.Value, snapshot, Unchanged: false, AlreadyCommitted: false, 1, 1, 1, 1, 1, 1, TimeSpan.Zero);
+    }
+
+    /// <summary>A commit by <paramref name="machine"/>: the store's new current snapshot.</summary>
+    public SnapshotInfo Commit(ProfileKey account, string machine, DateTimeOffset at)
+    {
+        var number = (Current.TryGetValue(account, out var was) ? was.Number : 0) + 1;
+        return Current[account] = new SnapshotInfo(number, at, machine, 1, 1, ContentHash.Compute([]), was?.Number ?? 0, 0, 0, Guid.NewGuid());
     }
 
     public Task<bool> HasChangesAsync(RoamingUser user, CancellationToken cancellationToken)
         => Task.FromResult(Changed.GetValueOrDefault(user.Account, true));
+
+    public Task<PullResult> PullAsync(RoamingUser user, CancellationToken cancellationToken)
+    {
+        var current = Current[user.Account];
+        Pulled.Enqueue(user.Account);
+        Calls.Enqueue($"pull {user.Account}");
+        Synced[user.Account] = current.Number;
+        return Task.FromResult(new PullResult(user.Account.Value, current, 1, 1, 0, 1, 1, 1, TimeSpan.Zero));
+    }
+
+    public Task<ProfileStatus> GetStatusAsync(RoamingUser user, CancellationToken cancellationToken)
+        => StatusFailure is { } failure
+            ? Task.FromException<ProfileStatus>(failure)
+            : Task.FromResult(new ProfileStatus(user.Account.Value, Current.GetValueOrDefault(user.Account), Current.ContainsKey(user.Account) ? 1 : 0, 0));
+
+    public Task<int?> SyncedSnapshotAsync(RoamingUser user, CancellationToken cancellationToken)
+        => Task.FromResult(Synced.TryGetValue(user.Account, out var n) ? n : (int?)null);
+
+    public Task<CommitSubscription> SubscribeAsync(RoamingUser user, IProfileCommitObserver observer, CancellationToken cancellationToken)
+    {
+        Observer = observer;
+        Calls.Enqueue($"subscribe {user.Account}");
+        var isNew = SubscriptionLost.TryRemove(user.Account, out _);
+        return Task.FromResult(new CommitSubscription(isNew, "127.0.0.1:11111", DateTimeOffset.UnixEpoch + CommitSubscription.Lifetime));
+    }
+
+    public void RaiseReconnected() => Reconnected?.Invoke();
 
     public async Task<RoamingUser> NextPushAsync() => await _pushes.Reader.ReadAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
 }
@@ -67,5 +134,13 @@ internal sealed class FakeSessions(params (int Session, string Account)[] sessio
 
 internal sealed class FakeProfileList(params ProfileListEntry[] entries) : IProfileList
 {
-    public IReadOnlyList<ProfileListEntry> Read() => entries;
+    public List<ProfileListEntry> Entries { get; } = [.. entries];
+
+    public Dictionary<ProfileKey, string> Sids { get; } = [];
+
+    public IReadOnlyList<ProfileListEntry> Read() => [.. Entries];
+
+    public string? SidOf(ProfileKey account) => Sids.GetValueOrDefault(account);
+
+    public void Register(string sid, string folder) => Entries.Add(new ProfileListEntry(sid, null, folder));
 }

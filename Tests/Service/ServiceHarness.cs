@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Profiles.Agent.Service;
@@ -20,14 +21,14 @@ internal sealed class ServiceHarness : IDisposable
             LogDirectory = Path.Combine(_root, "logs"),
         };
         Activity = new ServiceActivity(AgentServicePaths.ActivityFile(Options.StateDirectory));
-        Pusher = new ProfilePusher(Uploader, Hives, Activity, Time, NullLogger<ProfilePusher>.Instance);
+        Pusher = new ProfilePusher(Store, Hives, Activity, Time, NullLogger<ProfilePusher>.Instance);
     }
 
     public AgentServiceOptions Options { get; }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero));
 
-    public FakeUploader Uploader { get; } = new();
+    public FakeStore Store { get; } = new();
 
     public FakeHives Hives { get; } = new();
 
@@ -43,17 +44,31 @@ internal sealed class ServiceHarness : IDisposable
 
     public LogoffQueue Logoffs { get; } = new();
 
+    public PrefetchQueue Prefetches { get; } = new();
+
+    public AgentMetrics Metrics { get; } = new();
+
+    /// <summary>What the pre-fetcher logged (the stale-logon warning is checked by its event id).</summary>
+    public FakeLogger<ProfilePrefetchService> PrefetchLog { get; } = new();
+
+    public CommitNotifications Notifications()
+        => new(Users, Store, Prefetches, Activity, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<CommitNotifications>.Instance);
+
+    public ProfilePrefetchService Prefetcher()
+        => new(Prefetches, Users, Sessions, Hives, Store, Pusher, ProfileList, Activity, Metrics, Microsoft.Extensions.Options.Options.Create(Options), Time, PrefetchLog);
+
     public LogoffPushService LogoffService()
         => new(Logoffs, Users, Hives, Pusher, Activity, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<LogoffPushService>.Instance);
 
     public ProfileSweepService Sweep()
-        => new(Users, Sessions, Uploader, Pusher, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<ProfileSweepService>.Instance);
+        => new(Users, Sessions, Store, Pusher, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<ProfileSweepService>.Instance);
 
     public static RoamingUserOptions User(string account) => new() { Account = account, Folder = $@"C:\Users\{account.Split('\\')[^1]}" };
 
     public void Dispose()
     {
         Pusher.Dispose();
+        Metrics.Dispose();
         Directory.Delete(_root, recursive: true);
     }
 }

@@ -54,7 +54,9 @@ public static class AgentServiceHostingExtensions
         builder.Services.AddSingleton(sp => SyncOptions(sp.GetRequiredService<IOptions<AgentServiceOptions>>().Value));
         builder.Services.AddSingleton(sp => new StoreConnection(sp.GetRequiredService<ProfileSyncOptions>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ProfileSyncClient>();
-        builder.Services.AddSingleton<IProfileUploader, StoreUploader>();
+        builder.Services.AddSingleton<IProfileStoreClient, StoreClient>();
+        builder.Services.AddSingleton<PrefetchQueue>();
+        builder.Services.AddSingleton<AgentMetrics>();
 
         // Hosted services stop in reverse order: the pusher, registered first, stops last and lets a push finish.
         builder.Services.AddSingleton<ProfilePusher>();
@@ -62,6 +64,8 @@ public static class AgentServiceHostingExtensions
         builder.Services.AddSingleton<ProfileSweepService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ProfileSweepService>());
         builder.Services.AddHostedService<LogoffPushService>();
+        builder.Services.AddHostedService<ProfilePrefetchService>();
+        builder.Services.AddHostedService<CommitNotifications>();
         builder.Services.AddHostedService<ServiceAnnouncer>();
         return builder;
     }
