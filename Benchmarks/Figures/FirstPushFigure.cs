@@ -25,6 +25,6 @@ public sealed class FirstPushFigure : IFigure
 
         return new FigureReport(this)
             .Table(["hive", "file size", "this project: first push", "zstd -3", "zstd -3 / file size"], rows)
-            .Paragraph("zstd -3 runs on the same file in this run. The project's column needs the counting proxy (see 'What is left').");
+            .Paragraph("zstd -3 runs on the same file in this run. The project's column needs a counting loopback proxy in front of a silo, which this version of the command does not start yet.");
     }
 }

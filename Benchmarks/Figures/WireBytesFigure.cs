@@ -33,7 +33,7 @@ public sealed class WireBytesFigure : IFigure
 
         report.Table(["edited hive", "this project: logoff push", "this project: logon pull onto the base", "rsync --no-whole-file", "xdelta3 -9", "zstd -19 --patch-from", "changed pages XOR-ed with the base, deflated"], rows);
         report.Paragraph("The baselines are measured on the same files in this run: rsync's bytes are what it sent plus received over its local pipe (--stats), xdelta3's and zstd's the size of the delta file, the limit the deflated XOR of each differing page with the base page plus 4 bytes per page. "
-            + "The project's own columns need the counting loopback proxy in front of a silo (not yet part of this command: see 'What is left').");
+            + "The project's own columns need the counting loopback proxy in front of a silo, which this version of the command does not start yet.");
         return report;
     }
 }
