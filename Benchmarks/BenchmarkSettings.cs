@@ -1,0 +1,24 @@
+namespace Orleans.Profiles.Benchmarks;
+
+/// <summary>What the command line asked for; the defaults are the (1,000 users, 10,000 activations).</summary>
+public sealed class BenchmarkSettings
+{
+    public const int DefaultUsers = 1000;
+    public const int DefaultActivations = 10_000;
+    public const int DefaultStormProfileBytes = 1024 * 1024;
+
+    /// <summary>An edited hive pair (base, edited) to measure; null: the benchmark generates hive pairs.</summary>
+    public (string Base, string Edited)? HivePair { get; init; }
+
+    /// <summary>Users in the logon and logoff storms.</summary>
+    public int Users { get; init; } = DefaultUsers;
+
+    /// <summary>Idle profile grains activated for the memory figure.</summary>
+    public int Activations { get; init; } = DefaultActivations;
+
+    /// <summary>Where BENCHMARKS.md is written; null: only printed.</summary>
+    public string? Out { get; init; }
+
+    /// <summary>BenchmarkDotNet's short job (fewer iterations) instead of its default one.</summary>
+    public bool Quick { get; init; }
+}

@@ -1,0 +1,4 @@
+using System.CommandLine;
+using Orleans.Profiles.Benchmarks;
+
+return await BenchmarkCommand.Build().Parse(args).InvokeAsync();
