@@ -23,6 +23,7 @@ public static class AgentCommands
         root.Subcommands.Add(History());
         root.Subcommands.Add(Restore());
         root.Subcommands.Add(CollectGarbage());
+        root.Subcommands.Add(AdminCommands.Build());
         root.Subcommands.Add(TokenCommands.Build());
         root.Subcommands.Add(ServiceCommands.Build());
         return root;

@@ -7,22 +7,29 @@ namespace Orleans.Profiles.Agent.Cli;
 /// <summary>One invocation of a command: its options, a store connection, and the mapping of failures to exit codes.</summary>
 public sealed class AgentRun
 {
-    private AgentRun(ProfileSyncClient client, ConsoleOutput output)
+    private AgentRun(StoreConnection store, ProfileSyncClient client, ConsoleOutput output)
     {
+        Store = store;
         Client = client;
         Output = output;
     }
+
+    /// <summary>The connection itself, for the administrator's commands (directory, delete, audit, quota).</summary>
+    public StoreConnection Store { get; }
 
     public ProfileSyncClient Client { get; }
 
     public ConsoleOutput Output { get; }
 
-    public static async Task<int> RunAsync(ParseResult parse, Func<AgentRun, ProfileKey, Task<int>> command, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(ParseResult parse, Func<AgentRun, ProfileKey, Task<int>> command, CancellationToken cancellationToken)
+        => RunAsync(parse, run => command(run, ProfileKey.Parse(parse.GetRequiredValue(AgentOptions.User))), cancellationToken);
+
+    /// <summary>A command that names no user (or parses its own): <c>admin list</c>, <c>admin audit</c>.</summary>
+    public static async Task<int> RunAsync(ParseResult parse, Func<AgentRun, Task<int>> command, CancellationToken cancellationToken)
     {
         var output = new ConsoleOutput(parse.GetValue(AgentOptions.Json));
         try
         {
-            var profile = ProfileKey.Parse(parse.GetRequiredValue(AgentOptions.User));
             var options = new ProfileSyncOptions
             {
                 Gateways = [.. parse.GetRequiredValue(AgentOptions.Gateway).Select(AgentOptions.ParseGateway)],
@@ -50,7 +57,7 @@ public sealed class AgentRun
                 .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None));
             await using var connection = new StoreConnection(options, loggerFactory, TimeProvider.System);
             var client = new ProfileSyncClient(connection, options, TimeProvider.System, loggerFactory.CreateLogger<ProfileSyncClient>());
-            return await command(new AgentRun(client, output), profile);
+            return await command(new AgentRun(connection, client, output));
         }
         catch (Exception ex)
         {
@@ -65,6 +72,7 @@ public sealed class AgentRun
         OperationCanceledException when cancellationToken.IsCancellationRequested
             => (ExitCodes.Interrupted, "interrupted: the store keeps its current snapshot; a push resumes where it stopped, a pull left local files as they were"),
         NotAuthorizedException => (ExitCodes.NotAuthorized, ex.Message),
+        UploadsOpenException => (ExitCodes.Conflict, ex.Message),
         ProfileStoreException { IsBadInput: true } => (ExitCodes.BadInput, ex.Message),
         ProfileStoreException => (ExitCodes.Failure, ex.Message),
         UnpushedChangesException => (ExitCodes.Conflict, ex.Message),

@@ -37,4 +37,19 @@ public interface IProfileGrain : IGrainWithStringKey, IProfileContract
     [Alias("CollectGarbage")]
     [ProfileAccess(ProfileAccess.Admin)]
     Task<GarbageCollectionResult> CollectGarbage();
+
+    /// <summary>
+    /// Removes the profile: every snapshot, pack, manifest, staged upload and its state. A tombstone is written first,
+    /// so a delete cut short leaves a profile nobody can read, which a second call finishes deleting.
+    /// </summary>
+    /// <param name="confirm">The account again, as the administrator typed it.</param>
+    /// <param name="force">Delete even while uploads are open.</param>
+    [Alias("Delete")]
+    [ProfileAccess(ProfileAccess.Admin)]
+    Task<ProfileDeletion> Delete(string confirm, bool force);
+
+    /// <summary>Sets this profile's quota (bytes of its history plus a new snapshot; 0: none), or with null the store's again.</summary>
+    [Alias("SetQuota")]
+    [ProfileAccess(ProfileAccess.Admin)]
+    Task<ProfileListing> SetQuota(long? bytes);
 }

@@ -18,6 +18,7 @@ public sealed partial class ProfileGrain(
     [PersistentState("profile", ProfileStorageNames.GrainState)] IPersistentState<ProfileState> state,
     IPackStore packs,
     IManifestStore manifests,
+    IProfileEraser eraser,
     TimeProvider time,
     IOptions<ProfileStoreOptions> options,
     ProfileStoreMetrics metrics,
@@ -30,16 +31,30 @@ public sealed partial class ProfileGrain(
     private UploadStaging? _staging;
     private int _countedSessions;
 
+    // The administrative half (Admin/ProfileGrain.Admin.cs) reaches the constructor's parameters through these.
+    private IPersistentState<ProfileState> State => state;
+
+    private IProfileEraser Eraser => eraser;
+
+    private TimeProvider Time => time;
+
+    private ILogger Logger => logger;
+
     // The key is parsed on first use, inside a call, so a malformed one reaches the caller as its typed error.
     private ProfileKey Key => _key ??= ProfileKey.ParseNormalized(this.GetPrimaryKeyString());
 
     private UploadStaging Staging => _staging ??= new UploadStaging(Key, packs, manifests, metrics);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Sessions reloaded with the state are open in this activation too.
         CountSessions();
-        return Task.CompletedTask;
+
+        // A profile stored before the directory existed joins it the first time it is used.
+        if (state.RecordExists)
+        {
+            await AnnounceAsync();
+        }
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -207,10 +222,15 @@ public sealed partial class ProfileGrain(
             throw new InvalidManifestException($"base snapshot {baseSnapshot} was never committed to this profile");
         }
 
+<<<<<<< HEAD
         var retainedBytes = state.State.History.Sum(s => s.Bytes) + uploaded.TotalBytes;
         if (_options.MaxProfileBytes > 0 && retainedBytes > _options.MaxProfileBytes)
+=======
+        var retainedBytes = state.State.History.Sum(s => s.Bytes) + request.Manifest.TotalBytes;
+        if (Quota > 0 && retainedBytes > Quota)
+>>>>>>> fleet
         {
-            throw new RequestLimitException($"the bytes of {Key}'s snapshots in history with this one", retainedBytes, _options.MaxProfileBytes);
+            throw new RequestLimitException($"the bytes of {Key}'s snapshots in history with this one", retainedBytes, Quota);
         }
 
         // A machine's new push makes its own unfinished one obsolete; then at most MaxOpenSessions remain.
@@ -314,6 +334,7 @@ public sealed partial class ProfileGrain(
             await DiscardSessionAsync(session);
             LogDamagedHive(logger, Key, sessionId, damaged.Path, damaged.Offset ?? 0, damaged.Problem!);
             metrics.DamagedHives.Add(1);
+            await RecordDamagedHiveAsync(session.Machine, damaged.Path);
             damaged.ThrowIfDamaged();
         }
 
@@ -454,6 +475,7 @@ public sealed partial class ProfileGrain(
         try
         {
             await state.WriteStateAsync();
+            await AnnounceAsync();
         }
         catch
         {

@@ -19,4 +19,10 @@ public sealed class ProfileState
     [Id(2)] public List<SnapshotInfo> History { get; set; } = [];
 
     [Id(3)] public Dictionary<Guid, UploadSession> Sessions { get; set; } = [];
+
+    /// <summary>The tombstone of an administrator's delete: set first, so a delete cut short is finished, never read.</summary>
+    [Id(4)] public bool Deleting { get; set; }
+
+    /// <summary>An administrator's quota for this profile; null: the store's (<see cref="ProfileStoreOptions.MaxProfileBytes"/>).</summary>
+    [Id(5)] public long? QuotaBytes { get; set; }
 }

@@ -12,6 +12,7 @@ public sealed class ProfileStoreOptions
     public const int DefaultMaxOpenSessions = 4;
     public const long DefaultMaxProfileBytes = 20L * 1024 * 1024 * 1024;
     public static readonly TimeSpan DefaultRetainFor = TimeSpan.FromDays(30);
+    public const int DefaultDeleteOperationsPerSecond = 50;
 
     /// <summary>How long an upload session that is neither committed nor aborted stays open.</summary>
     public TimeSpan SessionLifetime { get; set; } = DefaultSessionLifetime;
@@ -45,4 +46,10 @@ public sealed class ProfileStoreOptions
 
     /// <summary>What a commit with a damaged registry hive gets: refused (the last good snapshot stays current), or accepted and marked.</summary>
     public DamagedHivePolicy DamagedHives { get; set; } = DamagedHivePolicy.Refuse;
+
+    /// <summary>
+    /// How fast <c>admin delete</c> removes a profile's files or blobs (0: as fast as storage goes), so removing
+    /// leavers never takes a storage account's throughput from logons.
+    /// </summary>
+    public int DeleteOperationsPerSecond { get; set; } = DefaultDeleteOperationsPerSecond;
 }

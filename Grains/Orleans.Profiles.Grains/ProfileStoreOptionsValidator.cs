@@ -47,6 +47,11 @@ public sealed class ProfileStoreOptionsValidator : IValidateOptions<ProfileStore
             failures.Add($"DamagedHives must be one of {string.Join(", ", Enum.GetNames<DamagedHivePolicy>())}.");
         }
 
+        if (options.DeleteOperationsPerSecond < 0)
+        {
+            failures.Add("DeleteOperationsPerSecond must not be negative (0: no limit).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -18,4 +18,10 @@ public enum ProfileAccess
     /// pulling for absent users needs (status, push, pull), nothing that reads or rewrites history.
     /// </summary>
     Machine = 4,
+
+    /// <summary>
+    /// Only the silos' own grains (a profile grain keeping the directory current), never a client, whatever its
+    /// token: what keeps an agent from writing the directory or the audit log itself.
+    /// </summary>
+    Silo = 8,
 }

@@ -11,6 +11,12 @@ public static class ProfileTokens
     /// <summary>The <c>RequestContext</c> key of the caller's token (set by the agent's outgoing call filter).</summary>
     public const string RequestContextKey = "orleans-profiles-token";
 
+    /// <summary>
+    /// The <c>RequestContext</c> key under which the silo's authorisation filter puts who the validated caller is
+    /// (the token's subject), for the audit log; the filter overwrites whatever a client sent under it.
+    /// </summary>
+    public const string CallerContextKey = "orleans-profiles-caller";
+
     public const string DefaultIssuer = "orleans-profiles";
     public const string DefaultAudience = "orleans-profiles";
 

@@ -27,6 +27,7 @@ public static class AzureProfileStorageSiloBuilderExtensions
         builder.Services.TryAddSingleton<ProfileBlobContainer>();
         builder.Services.AddSingleton<IPackStore, AzurePackStore>();
         builder.Services.AddSingleton<IManifestStore, AzureManifestStore>();
+        builder.Services.AddSingleton<IProfileEraser, AzureProfileEraser>();
         builder.Services.AddSingleton<IStorageProbe, AzureStorageProbe>();
         builder.Services.AddSingleton<IStorageFaults, AzureStorageFaults>();
 
@@ -35,6 +36,9 @@ public static class AzureProfileStorageSiloBuilderExtensions
         {
             o.BlobServiceClient = azure.Value.CreateBlobServiceClient();
             o.ContainerName = azure.Value.StateContainer;
+
+            // An admin delete clears a profile's state: the blob goes, not an empty state in it.
+            o.DeleteStateOnClear = true;
         }));
         builder.TranslateGrainStorageFaults(ProfileStorageNames.GrainState);
         builder.UseAzureStorageClustering((OptionsBuilder<AzureStorageClusteringOptions> table) => table.Configure<IOptions<AzureStorageOptions>>((o, azure) =>

@@ -22,6 +22,7 @@ public static class LocalProfileStorageSiloBuilderExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LocalStorageOptions>, LocalStorageOptionsValidator>());
         builder.Services.AddSingleton<IPackStore, LocalPackStore>();
         builder.Services.AddSingleton<IManifestStore, LocalManifestStore>();
+        builder.Services.AddSingleton<IProfileEraser, LocalProfileEraser>();
         builder.Services.AddSingleton<IStorageProbe, LocalStorageProbe>();
         builder.Services.AddSingleton<IStorageFaults, LocalStorageFaults>();
         builder.Services.AddGrainStorage(ProfileStorageNames.GrainState, static (services, name) =>

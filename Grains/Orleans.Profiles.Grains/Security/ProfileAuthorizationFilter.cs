@@ -34,6 +34,19 @@ public sealed partial class ProfileAuthorizationFilter(
             throw Deny(context, "the method has no access policy");
         }
 
+        // A grain-to-grain call from inside the cluster (the directory's own bookkeeping); a client never passes here.
+        if (access.HasFlag(ProfileAccess.Silo) && context.SourceId is { } source && !source.IsClient())
+        {
+            await context.Invoke();
+            return;
+        }
+
+        if (access == ProfileAccess.Silo)
+        {
+            throw Deny(context, $"only the store's own grains may call {context.InterfaceMethod.Name}");
+        }
+
+        RequestContext.Set(ProfileTokens.CallerContextKey, AnonymousCaller);
         if (_required)
         {
             var token = RequestContext.Get(ProfileTokens.RequestContextKey) as string;
@@ -48,6 +61,8 @@ public sealed partial class ProfileAuthorizationFilter(
                 LogDenied(logger, context.TargetId, context.InterfaceMethod.Name, ex.Reason);
                 throw;
             }
+
+            RequestContext.Set(ProfileTokens.CallerContextKey, caller.Machine is { } m ? ProfileTokens.MachineSubject(m) : caller.Profile?.Value ?? "(a token without an account)");
 
             var profile = ProfileKey.TryParse(context.TargetId.Key.ToString(), out var key) ? key : (ProfileKey?)null;
             var isOwner = caller.Profile is { } own && profile is { } target && own == target;
@@ -69,6 +84,9 @@ public sealed partial class ProfileAuthorizationFilter(
 
         await context.Invoke();
     }
+
+    /// <summary>Who the audit log names when authentication is off (loopback only).</summary>
+    public const string AnonymousCaller = "(authentication off)";
 
     private NotAuthorizedException Deny(IIncomingGrainCallContext context, string reason)
     {
