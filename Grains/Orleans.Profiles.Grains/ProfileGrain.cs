@@ -222,13 +222,8 @@ public sealed partial class ProfileGrain(
             throw new InvalidManifestException($"base snapshot {baseSnapshot} was never committed to this profile");
         }
 
-<<<<<<< HEAD
         var retainedBytes = state.State.History.Sum(s => s.Bytes) + uploaded.TotalBytes;
-        if (_options.MaxProfileBytes > 0 && retainedBytes > _options.MaxProfileBytes)
-=======
-        var retainedBytes = state.State.History.Sum(s => s.Bytes) + request.Manifest.TotalBytes;
         if (Quota > 0 && retainedBytes > Quota)
->>>>>>> fleet
         {
             throw new RequestLimitException($"the bytes of {Key}'s snapshots in history with this one", retainedBytes, Quota);
         }
