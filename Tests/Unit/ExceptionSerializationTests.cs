@@ -59,6 +59,12 @@ public sealed class ExceptionSerializationTests
     {
         ["chunk rejected"] = (new ChunkRejectedException(SomeHash, "its bytes do not match its SHA-256"), ["Hash", "Reason"]),
         ["damaged hive"] = (new DamagedHiveException("NTUSER.DAT", 0x3000, "the 4096-byte page at 0x3000 is all zeros where the cell at 0x3420 of the hive bin at 0x2000 must be (a write that never completed)"), ["Path", "Offset", "Problem"]),
+        ["invalid directory query"] = (new InvalidDirectoryQueryException("\"bogus\" is not a field"), ["Problem"]),
+        ["invalid page token"] = (new InvalidPageTokenException("it is not a page token of this store"), ["Problem"]),
+        ["profile not found"] = (new ProfileNotFoundException(@"contoso\nobody"), ["Profile"]),
+        ["profile deleting"] = (new ProfileDeletingException(@"contoso\leaver"), ["Profile"]),
+        ["uploads open"] = (new UploadsOpenException(@"contoso\leaver"), ["Profile"]),
+        ["invalid quota"] = (new InvalidQuotaException(-1), ["Bytes"]),
         ["file hash mismatch"] = (new FileHashMismatchException("AppData\\Roaming\\x.txt"), ["Path"]),
         ["invalid manifest with a path"] = (new InvalidManifestException("a path segment ends with a space", "a \\b"), ["Reason", "Path"]),
         ["invalid manifest without a path"] = (new InvalidManifestException("checksum mismatch"), ["Reason", "Path"]),
