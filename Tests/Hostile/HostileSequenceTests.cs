@@ -42,7 +42,10 @@ public sealed class HostileSequenceStore() : HostileStore(maxOpenSessions: 2, ma
         ];
     }
 
-    protected override bool Watched(string relativePath) => !relativePath.Contains("scratch", StringComparison.Ordinal);
+    // The scratch profiles' own files, and the directory partitions that list them beside the victim, change by design.
+    protected override bool Watched(string relativePath)
+        => base.Watched(relativePath) && !relativePath.Contains("scratch", StringComparison.Ordinal)
+           && !relativePath.StartsWith("grain-state/profiles/directory/", StringComparison.Ordinal);
 }
 
 /// <summary>
