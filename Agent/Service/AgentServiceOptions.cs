@@ -42,8 +42,12 @@ public sealed class AgentServiceOptions
     /// <summary>How long a stop (or the pre-shutdown) lets a push in flight finish.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = DefaultShutdownTimeout;
 
-    /// <summary>Fetch each roaming user's newest snapshot while they are not logged on here (on a commit notification or the check).</summary>
-    public bool Prefetch { get; set; } = true;
+    /// <summary>
+    /// Fetch each roaming user's newest snapshot while they are not logged on here (on a commit notification or the
+    /// check). Off by default until a hang of a second pre-fetch seen under Wine is understood: a hung look would hold
+    /// the pusher and delay logoff pushes. Stale-logon warnings work either way.
+    /// </summary>
+    public bool Prefetch { get; set; }
 
     /// <summary>How often the commit subscriptions are renewed (also at once on a reconnect); a silo drops one not renewed within <see cref="CommitSubscription.Lifetime"/>.</summary>
     public TimeSpan ResubscribeInterval { get; set; } = DefaultResubscribeInterval;
