@@ -59,7 +59,7 @@ public sealed class ProfilePrefetchService(
         {
             if (reason == PrefetchReason.Logon)
             {
-                return await WarnIfStaleAsync(user, current: null, $"the store cannot be asked now ({ex.Message}); this is the last snapshot it was known to hold", cancellationToken);
+                return await WarnIfStaleAsync(user, await store.SyncedSnapshotAsync(user, cancellationToken), current: null, $"the store cannot be asked now ({ex.Message}); this is the last snapshot it was known to hold");
             }
 
             ServiceLog.PrefetchFailed(logger, user.Account, user.Folder, reason, ex.Message);
@@ -80,7 +80,7 @@ public sealed class ProfilePrefetchService(
 
         if (reason == PrefetchReason.Logon)
         {
-            return await WarnIfStaleAsync(user, current, "it could not be fetched before the logon (the machine was off, or the store unreachable)", cancellationToken);
+            return await WarnIfStaleAsync(user, synced, current, "it could not be fetched before the logon (the machine was off, or the store unreachable)");
         }
 
         if (!options.Value.Prefetch)
@@ -162,9 +162,8 @@ public sealed class ProfilePrefetchService(
         }
     }
 
-    private async Task<PrefetchOutcome> WarnIfStaleAsync(RoamingUser user, SnapshotInfo? current, string why, CancellationToken cancellationToken)
+    private async Task<PrefetchOutcome> WarnIfStaleAsync(RoamingUser user, int? synced, SnapshotInfo? current, string why)
     {
-        var synced = await store.SyncedSnapshotAsync(user, cancellationToken);
         var storeNumber = current?.Number ?? activity.Read().GetValueOrDefault(user.Account.Value)?.StoreSnapshot;
         if (storeNumber is not { } newer || newer <= (synced ?? 0))
         {

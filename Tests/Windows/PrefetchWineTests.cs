@@ -86,13 +86,9 @@ public sealed class PrefetchWineTests(ITestOutputHelper output)
     private static JsonElement? User(string json)
         => JsonDocument.Parse(json).RootElement.EnumerateArray().SingleOrDefault() is { ValueKind: JsonValueKind.Object } user ? user.Clone() : null;
 
-    private static string Activity(WinePrefix machine) => Path.Combine(machine.LinuxPath(@"C:\ProgramData"), "Orleans.Profiles", "state", "service-activity.json");
+    private static string Activity(WinePrefix machine) => machine.ServiceActivityFile;
 
-    private static string Log(WinePrefix machine)
-    {
-        var logs = Path.Combine(machine.LinuxPath(@"C:\ProgramData"), "Orleans.Profiles", "logs");
-        return Directory.Exists(logs) ? string.Join("\n", Directory.GetFiles(logs).Select(f => File.ReadAllText(f))) : "(no log yet)";
-    }
+    private static string Log(WinePrefix machine) => machine.ServiceLog();
 
     /// <summary>The roaming files of the profile folder, by profile path.</summary>
     private static Dictionary<string, string> Files(WinePrefix machine)

@@ -30,10 +30,8 @@ public sealed class WindowsServiceTests(SiloFixture fixture, ITestOutputHelper o
         wine.Write(@"C:\users\alice\AppData\Local\Temp\cache.bin", TestData.RandomBytes(9000, seed: 14));
         wine.Write(@"C:\users\alice\AppData\Roaming\Big\disk.iso", TestData.RandomBytes(20_000, seed: 15));
         var root = wine.LinuxPath(@"C:\ProgramData");
-        var activity = Path.Combine(root, "Orleans.Profiles", "state", "service-activity.json");
-        string Log() => Directory.Exists(Path.Combine(root, "Orleans.Profiles", "logs"))
-            ? string.Join("\n", Directory.GetFiles(Path.Combine(root, "Orleans.Profiles", "logs")).Select(File.ReadAllText))
-            : "(no log yet)";
+        var activity = wine.ServiceActivityFile;
+        string Log() => wine.ServiceLog();
 
         var install = await wine.RunAsync(agent, "service", "install", "--gateway", fixture.Silo.Gateway, "--user", $@"{Account}=C:\users\alice",
             "--sweep-interval", "2s", "--machine", "WS-WINE-SVC", "--exclude", @"AppData\Roaming\Big\*.iso");

@@ -107,6 +107,16 @@ public sealed class WinePrefix : IAsyncDisposable
     }
 
     /// <summary>Ends every process of this prefix (and of no other) with <c>wineserver -k</c>, then deletes it.</summary>
+    /// <summary>The installed service's activity record (what <c>service status</c> reads).</summary>
+    public string ServiceActivityFile => Path.Combine(LinuxPath(@"C:\ProgramData"), "Orleans.Profiles", "state", "service-activity.json");
+
+    /// <summary>The installed service's rolling log files, joined, for a test's failure message.</summary>
+    public string ServiceLog()
+    {
+        var logs = Path.Combine(LinuxPath(@"C:\ProgramData"), "Orleans.Profiles", "logs");
+        return Directory.Exists(logs) ? string.Join("\n", Directory.GetFiles(logs).Select(File.ReadAllText)) : "(no log yet)";
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Directory.Exists(Root))
