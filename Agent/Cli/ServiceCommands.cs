@@ -73,10 +73,10 @@ public static class ServiceCommands
         var sids = new Option<string[]>("--user-sid") { Description = @"A configured user's SID, so a first logon here adopts the pre-staged folder: CONTOSO\alice=S-1-5-21-… (default: looked up from the domain)", HelpName = "ACCOUNT=SID" };
         var check = new Option<string>("--check-interval") { Description = "How often each user's current snapshot is asked for, catching a lost commit notification (default 5m)", HelpName = "DURATION" };
         var resubscribe = new Option<string>("--resubscribe-interval") { Description = "How often commit subscriptions are renewed (default 2m)", HelpName = "DURATION" };
-        var prefetch = new Option<bool>("--prefetch") { Description = "Fetch each user's newest snapshot before they log on here (off by default; stale logons are warned about either way)" };
+        var noPrefetch = new Option<bool>("--no-prefetch") { Description = "Do not fetch each user's newest snapshot before they log on here (stale logons are still warned about)" };
         var command = new Command("install", "Write the service's configuration and register it (automatic start, LocalSystem, restart on failure) with an Event Log source")
         {
-            users, sids, sweep, unload, check, resubscribe, prefetch, machine, discover, pattern, exclude, include,
+            users, sids, sweep, unload, check, resubscribe, noPrefetch, machine, discover, pattern, exclude, include,
         };
         command.SetAction(parse =>
         {
@@ -94,7 +94,7 @@ public static class ServiceCommands
                     UnloadTimeout = parse.GetValue(unload) is { } u ? TokenCommands.ParseDuration(u) : AgentServiceOptions.DefaultUnloadTimeout,
                     CheckInterval = parse.GetValue(check) is { } c ? TokenCommands.ParseDuration(c) : AgentServiceOptions.DefaultCheckInterval,
                     ResubscribeInterval = parse.GetValue(resubscribe) is { } r ? TokenCommands.ParseDuration(r) : AgentServiceOptions.DefaultResubscribeInterval,
-                    Prefetch = parse.GetValue(prefetch),
+                    Prefetch = !parse.GetValue(noPrefetch),
                     Users = RoamingUserOptions.ParseAll(parse.GetValue(users) ?? [], parse.GetValue(sids) ?? []),
                     DiscoverDomainUsers = parse.GetValue(discover),
                     AccountPattern = parse.GetValue(pattern),

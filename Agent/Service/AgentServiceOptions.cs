@@ -10,6 +10,7 @@ public sealed class AgentServiceOptions
     public const string DisplayName = "Orleans.Profiles agent";
     public const string EventLogSource = ServiceName;
     public const string DefaultClusterId = "orleans-profiles";
+    public const bool DefaultPrefetch = true;
     public static readonly TimeSpan DefaultSweepInterval = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan DefaultUnloadTimeout = TimeSpan.FromMinutes(2);
     public static readonly TimeSpan DefaultUnloadCheckInterval = TimeSpan.FromSeconds(1);
@@ -44,10 +45,9 @@ public sealed class AgentServiceOptions
 
     /// <summary>
     /// Fetch each roaming user's newest snapshot while they are not logged on here (on a commit notification or the
-    /// check). Off by default until a hang of a second pre-fetch seen under Wine is understood: a hung look would hold
-    /// the pusher and delay logoff pushes. Stale-logon warnings work either way.
+    /// check). Stale-logon warnings work either way.
     /// </summary>
-    public bool Prefetch { get; set; }
+    public bool Prefetch { get; set; } = DefaultPrefetch;
 
     /// <summary>How often the commit subscriptions are renewed (also at once on a reconnect); a silo drops one not renewed within <see cref="CommitSubscription.Lifetime"/>.</summary>
     public TimeSpan ResubscribeInterval { get; set; } = DefaultResubscribeInterval;

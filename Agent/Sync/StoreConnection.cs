@@ -16,7 +16,9 @@ namespace Orleans.Profiles.Sync;
 public sealed partial class StoreConnection(ProfileSyncOptions options, ILoggerFactory loggerFactory, TimeProvider time) : IAsyncDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<StoreConnection>();
-    private IHost? _host;
+    // Calls run concurrently (a service renews subscriptions while it pulls): one of them connects, the others wait for it.
+    private readonly SemaphoreSlim _connecting = new(1, 1);
+    private volatile IHost? _host;
     private bool _connectedBefore;
 
     /// <summary>
@@ -30,14 +32,15 @@ public sealed partial class StoreConnection(ProfileSyncOptions options, ILoggerF
         var backoff = options.InitialBackoff;
         for (var attempt = 1; ; attempt++)
         {
+            IHost? host = null;
             try
             {
-                var client = await ConnectAsync(cancellationToken);
-                return await call(client).WaitAsync(cancellationToken);
+                host = await ConnectAsync(cancellationToken);
+                return await call(host.Services.GetRequiredService<IClusterClient>()).WaitAsync(cancellationToken);
             }
             catch (Exception ex) when (IsTransient(ex) && !cancellationToken.IsCancellationRequested)
             {
-                await ResetAsync();
+                await ResetAsync(host);
                 if (attempt >= options.MaxAttempts)
                 {
                     throw new StoreUnreachableException(StorageFault(ex) is { } storage
@@ -59,15 +62,32 @@ public sealed partial class StoreConnection(ProfileSyncOptions options, ILoggerF
             return true;
         }, cancellationToken);
 
-    public async ValueTask DisposeAsync() => await ResetAsync();
-
-    private async Task<IGrainFactory> ConnectAsync(CancellationToken cancellationToken)
+    public async ValueTask DisposeAsync()
     {
-        if (_host is not null)
+        await ResetAsync(_host);
+        _connecting.Dispose();
+    }
+
+    private async Task<IHost> ConnectAsync(CancellationToken cancellationToken)
+    {
+        if (_host is { } connected)
         {
-            return _host.Services.GetRequiredService<IClusterClient>();
+            return connected;
         }
 
+        await _connecting.WaitAsync(cancellationToken);
+        try
+        {
+            return _host ?? await StartClientAsync(cancellationToken);
+        }
+        finally
+        {
+            _connecting.Release();
+        }
+    }
+
+    private async Task<IHost> StartClientAsync(CancellationToken cancellationToken)
+    {
         var tls = GatewayTls.For(options);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton(loggerFactory);
@@ -124,17 +144,33 @@ public sealed partial class StoreConnection(ProfileSyncOptions options, ILoggerF
         }
 
         _connectedBefore = true;
-        return host.Services.GetRequiredService<IClusterClient>();
+        return host;
     }
 
-    private async Task ResetAsync()
+    /// <summary>Drops <paramref name="failed"/> if it is still the connection: a call that failed on an older one leaves a newer one alone.</summary>
+    private async Task ResetAsync(IHost? failed)
     {
-        var host = _host;
-        _host = null;
-        if (host is not null)
+        if (failed is null)
         {
-            await DisposeHostAsync(host);
+            return;
         }
+
+        await _connecting.WaitAsync();
+        try
+        {
+            if (_host != failed)
+            {
+                return;
+            }
+
+            _host = null;
+        }
+        finally
+        {
+            _connecting.Release();
+        }
+
+        await DisposeHostAsync(failed);
     }
 
     private static async Task DisposeHostAsync(IHost host)

@@ -17,7 +17,6 @@ internal sealed class ServiceHarness : IDisposable
         {
             Gateways = ["127.0.0.1:30000"],
             Users = [.. users],
-            Prefetch = true,
             StateDirectory = Path.Combine(_root, "state"),
             LogDirectory = Path.Combine(_root, "logs"),
         };

@@ -55,6 +55,15 @@ public sealed class WindowsAgentTests(SiloFixture fixture)
         Assert.Equal(3, pull.GetProperty("filesWritten").GetInt32());
         ProfileAssert.SameFiles(Files(alice), Files(wine.LinuxPath(@"C:\users\bob")));
         Assert.Equal("dark", await Hivex.GetAsync(wine.LinuxPath(@"C:\users\bob\NTUSER.DAT"), @"\Software", "Theme"));
+
+        // Another edit, pulled onto the copy that holds the last one: only the changed pages travel, as deltas.
+        await Hivex.EditAsync(ntuser, @"cd \Software", "setval 1", "Theme", "string:light");
+        await Agent(@"C:\ws1", "push", "--user", @"fabrikam\alice", "--path", @"C:\users\alice", "--machine", "WS1");
+        var onBase = await Agent(@"C:\ws2", "pull", "--user", @"fabrikam\alice", "--path", @"C:\users\bob");
+        Assert.Equal(3, onBase.GetProperty("snapshot").GetProperty("number").GetInt32());
+        Assert.Equal(1, onBase.GetProperty("filesWritten").GetInt32());
+        ProfileAssert.SameFiles(Files(alice), Files(wine.LinuxPath(@"C:\users\bob")));
+        Assert.Equal("light", await Hivex.GetAsync(wine.LinuxPath(@"C:\users\bob\NTUSER.DAT"), @"\Software", "Theme"));
     }
 
 

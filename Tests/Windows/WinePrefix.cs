@@ -27,6 +27,7 @@ public sealed class WinePrefix : IAsyncDisposable
             // Debian's wineserver makes its socket folder there and leaves it behind: so inside the prefix's folder.
             ["TMPDIR"] = temp,
             ["WINEDEBUG"] = "-all",
+            ["DOTNET_EnableWriteXorExecute"] = WriteXorExecute,
             // No debugger: a crashed program exits with an error at once instead of dumping its stack for seconds.
             // No Gecko (Internet Explorer's engine): Debian does not ship it and nothing here needs it.
             ["WINEDLLOVERRIDES"] = "winedbg.exe=d;mshtml=d",
@@ -37,6 +38,13 @@ public sealed class WinePrefix : IAsyncDisposable
     public string Root { get; }
 
     /// <summary>What every Wine process of this prefix runs with.</summary>
+    /// <summary>
+    /// CoreCLR's W^X (executable memory mapped twice) breaks under Wine 8 when a collected dynamic method's code is
+    /// freed: the process dies with "Internal CLR error" in DynamicResolver.DestroyScout.Finalize, often minutes into
+    /// a service's life. Windows is not affected; the prefix's programs and services run without W^X.
+    /// </summary>
+    private const string WriteXorExecute = "0";
+
     public IReadOnlyDictionary<string, string> Environment { get; }
 
     /// <summary>Makes the prefix (about 10 s) and starts the process that keeps its services alive.</summary>
@@ -51,6 +59,14 @@ public sealed class WinePrefix : IAsyncDisposable
             if (boot.ExitCode != 0)
             {
                 throw new InvalidOperationException($"wine wineboot --init failed: {boot}");
+            }
+
+            // Services get the machine's environment, not the one wine was started with.
+            var environment = await prefix.RunAsync("reg", "add", @"HKLM\System\CurrentControlSet\Control\Session Manager\Environment",
+                "/v", "DOTNET_EnableWriteXorExecute", "/t", "REG_SZ", "/d", WriteXorExecute, "/f");
+            if (environment.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"wine reg add failed: {environment}");
             }
 
             prefix._keepAlive = ChildProcess.StartProgram("wine", ["cmd", "/k", "echo ready"], environment: prefix.Environment);
