@@ -75,14 +75,19 @@ public sealed class EntraIdStorageTests(ITestOutputHelper output)
 
         // 4. A token storage refuses (the wrong audience) stops a starting silo with one line, not a hang.
         identity.Audience = "https://vault.azure.net";
+        var issued = identity.Issued;
         clock.Restart();
         await using var refused = ChildProcess.Start(Programs.SiloPath, [
             "--data", root.Path, "--silo-port", $"{Programs.FreePort()}", "--gateway-port", $"{Programs.FreePort()}", "--health-port", $"{Programs.FreePort()}", .. args],
             environment: environment);
         var code = await refused.WaitForExitAsync();
         output.WriteLine($"refused silo exited {code} after {clock.Elapsed.TotalSeconds:0.0} s: {refused.StandardError}");
-        Assert.Equal(3, code);
-        Assert.Equal("profiles-silo: Azure Storage refused the silo's Entra ID token (401 InvalidAuthenticationInfo): check Storage:Azure:Credential and the identity's role assignments.\n", refused.StandardError);
+        Assert.Equal(2, code);
+        Assert.Equal(
+            "profiles-silo: Azure Storage refused the silo's credentials (403 AuthenticationFailed): check Storage:Azure:Credential and ClientId and the identity's roles "
+            + "on the account (Storage Blob Data Contributor, Storage Table Data Contributor), or the connection string's key.\n",
+            refused.StandardError);
+        Assert.True(identity.Issued > issued, "the refused silo never asked for a token");
         Assert.DoesNotContain("silo ready", refused.StandardOutput, StringComparison.Ordinal);
     }
 
