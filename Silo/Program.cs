@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using Orleans.Profiles.AzureStorage;
 using Orleans.Profiles.Local;
 using Orleans.Profiles.Silo.Hosting;
 
@@ -71,6 +72,11 @@ try
 catch (OptionsValidationException ex)
 {
     Console.Error.WriteLine($"profiles-silo: invalid configuration: {string.Join(" ", ex.Failures)}");
+    return 2;
+}
+catch (Exception ex) when (AzureStorageRefusal.Describe(ex) is { } refusal)
+{
+    Console.Error.WriteLine($"profiles-silo: {refusal}");
     return 2;
 }
 catch (Exception ex) when (SiloPorts.IsAddressInUse(ex))

@@ -1,4 +1,6 @@
 using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
 using Azure.Storage.Blobs;
 
 namespace Orleans.Profiles.AzureStorage;
@@ -13,8 +15,30 @@ public sealed class AzureStorageOptions
     public static readonly TimeSpan DefaultRetryDelay = TimeSpan.FromMilliseconds(200);
     public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(3);
 
-    /// <summary>The storage account's connection string; a secret, never logged.</summary>
+    public const AzureStorageCredential DefaultCredential = AzureStorageCredential.Default;
+
+    private TokenCredential? _tokenCredential;
+
+    /// <summary>The storage account's connection string (an account key: Azurite and development); a secret, never logged.</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// Instead of a connection string: the account's blob endpoint (<c>https://ACCOUNT.blob.core.windows.net</c>),
+    /// reached with an Entra ID token from <see cref="Credential"/>, so no account key exists anywhere.
+    /// </summary>
+    public Uri? ServiceUri { get; set; }
+
+    /// <summary>With <see cref="ServiceUri"/>: the account's table endpoint (<c>https://ACCOUNT.table.core.windows.net</c>), for membership.</summary>
+    public Uri? TableServiceUri { get; set; }
+
+    /// <summary>With <see cref="ServiceUri"/>: which Entra ID credential gets the tokens.</summary>
+    public AzureStorageCredential Credential { get; set; } = DefaultCredential;
+
+    /// <summary>
+    /// With <see cref="ServiceUri"/>: the client id of a user-assigned managed identity or of the workload identity's
+    /// application (default: system-assigned, or <c>AZURE_CLIENT_ID</c> as the workload identity webhook sets it).
+    /// </summary>
+    public string? ClientId { get; set; }
 
     /// <summary>The blob container of packs and manifests.</summary>
     public string Container { get; set; } = DefaultContainer;
@@ -53,6 +77,26 @@ public sealed class AzureStorageOptions
         client.Retry.Delay = RetryDelay;
         client.Retry.MaxDelay = RetryDelay * 10;
         client.Retry.NetworkTimeout = RequestTimeout;
-        return new BlobServiceClient(ConnectionString, client);
+        return string.IsNullOrWhiteSpace(ConnectionString)
+            ? new BlobServiceClient(ServiceUri, GetTokenCredential(), client)
+            : new BlobServiceClient(ConnectionString, client);
     }
+
+    /// <summary>A table service client for membership: the connection string's account, or <see cref="TableServiceUri"/> with the credential.</summary>
+    public TableServiceClient CreateTableServiceClient()
+        => string.IsNullOrWhiteSpace(ConnectionString)
+            ? new TableServiceClient(TableServiceUri, GetTokenCredential())
+            : new TableServiceClient(ConnectionString);
+
+    /// <summary>One credential for every client of these options, so its token is fetched once and shared until it expires.</summary>
+    public TokenCredential GetTokenCredential() => LazyInitializer.EnsureInitialized(ref _tokenCredential, () => Credential switch
+    {
+        AzureStorageCredential.ManagedIdentity => new ManagedIdentityCredential(string.IsNullOrWhiteSpace(ClientId)
+            ? ManagedIdentityId.SystemAssigned
+            : ManagedIdentityId.FromUserAssignedClientId(ClientId)),
+        AzureStorageCredential.WorkloadIdentity => new WorkloadIdentityCredential(new WorkloadIdentityCredentialOptions { ClientId = NullIfEmpty(ClientId) }),
+        _ => new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = NullIfEmpty(ClientId), WorkloadIdentityClientId = NullIfEmpty(ClientId) }),
+    });
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

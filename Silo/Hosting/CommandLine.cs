@@ -45,7 +45,9 @@ public static class CommandLine
           --storage MODE       storage mode: local (default) or azure
           --azure-connection-string S
                                Azure storage connection string (azure mode; or set
-                               AZURE_STORAGE_CONNECTION_STRING); never logged
+                               AZURE_STORAGE_CONNECTION_STRING); never logged. On Entra ID
+                               instead: Storage:Azure:ServiceUri, TableServiceUri and
+                               Credential (Default, ManagedIdentity, WorkloadIdentity)
           --cluster-id ID      cluster id (default orleans-profiles)
           --advertise-ip IP    address other silos and agents reach this silo on
                                (default: POD_IP in Kubernetes, else 127.0.0.1)

@@ -45,7 +45,9 @@ public static class ProfileSiloHostingExtensions
                 orleans.ConfigureEndpoints(settings.AdvertisedAddress, silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: silo.ListenOnAnyAddress);
                 orleans.UseAzureProfileStorage((OptionsBuilder<AzureStorageOptions> azure) => azure
                     .Bind(settings.Section(SiloSettingsHostingExtensions.AzureSection))
-                    .PostConfigure(o => o.ConnectionString = string.IsNullOrWhiteSpace(o.ConnectionString) ? Environment.GetEnvironmentVariable(AzureConnectionStringVariable) : o.ConnectionString));
+                    .PostConfigure(o => o.ConnectionString = string.IsNullOrWhiteSpace(o.ConnectionString) && o.ServiceUri is null && o.TableServiceUri is null
+                        ? Environment.GetEnvironmentVariable(AzureConnectionStringVariable) // the variable is for key mode only: service URIs mean Entra ID
+                        : o.ConnectionString));
                 if (string.Equals(Environment.GetEnvironmentVariable("ORLEANS_KUBERNETES_HOSTING"), "true", StringComparison.OrdinalIgnoreCase))
                 {
                     orleans.UseKubernetesHosting();

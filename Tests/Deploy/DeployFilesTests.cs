@@ -24,6 +24,10 @@ public sealed class DeployFilesTests
         "Storage:Mode",
         "Storage:DataDirectory",
         "Storage:Azure:ConnectionString",
+        "Storage:Azure:ServiceUri",
+        "Storage:Azure:TableServiceUri",
+        "Storage:Azure:Credential",
+        "Storage:Azure:ClientId",
         "Storage:Azure:Container",
         "Storage:Azure:StateContainer",
         "Storage:Azure:ClusteringTable",
@@ -182,8 +186,13 @@ public sealed class DeployFilesTests
         Assert.Equal("metadata.labels['orleans/clusterId']", Scalar(env["ORLEANS_CLUSTER_ID"], "valueFrom", "fieldRef", "fieldPath"));
         Assert.Equal("metadata.labels['orleans/serviceId']", Scalar(env["PROFILES_Silo__ServiceId"], "valueFrom", "fieldRef", "fieldPath"));
         Assert.Equal("metadata.labels['orleans/clusterId']", Scalar(env["PROFILES_Silo__ClusterId"], "valueFrom", "fieldRef", "fieldPath"));
-        Assert.Equal("orleans-profiles-storage", Scalar(env["AZURE_STORAGE_CONNECTION_STRING"], "valueFrom", "secretKeyRef", "name"));
-        Assert.Equal("connection-string", Scalar(env["AZURE_STORAGE_CONNECTION_STRING"], "valueFrom", "secretKeyRef", "key"));
+        // Entra ID through workload identity: service URIs and the credential, no connection string.
+        Assert.Equal("https://ACCOUNT.blob.core.windows.net", Scalar(env["PROFILES_Storage__Azure__ServiceUri"], "value"));
+        Assert.Equal("https://ACCOUNT.table.core.windows.net", Scalar(env["PROFILES_Storage__Azure__TableServiceUri"], "value"));
+        Assert.Equal("WorkloadIdentity", Scalar(env["PROFILES_Storage__Azure__Credential"], "value"));
+        Assert.DoesNotContain("AZURE_STORAGE_CONNECTION_STRING", env.Keys);
+        Assert.Equal("true", Scalar(labels, "azure.workload.identity/use"));
+        Assert.Matches("^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$", Scalar(Manifest("ServiceAccount"), "metadata", "annotations", "azure.workload.identity/client-id"));
         // The advertised address comes from POD_IP; a fixed one would be wrong for every pod but one.
         Assert.DoesNotContain("PROFILES_Silo__AdvertisedAddress", env.Keys);
 

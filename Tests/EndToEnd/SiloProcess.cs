@@ -5,8 +5,11 @@ public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly IReadOnlyList<string> _extraArgs;
 
-    private SiloProcess(ChildProcess process, string dataDirectory, int siloPort, int gatewayPort, int healthPort, IReadOnlyList<string> extraArgs)
+    private readonly IReadOnlyDictionary<string, string>? _environment;
+
+    private SiloProcess(ChildProcess process, string dataDirectory, int siloPort, int gatewayPort, int healthPort, IReadOnlyList<string> extraArgs, IReadOnlyDictionary<string, string>? environment)
     {
+        _environment = environment;
         Process = process;
         DataDirectory = dataDirectory;
         SiloPort = siloPort;
@@ -32,10 +35,11 @@ public sealed class SiloProcess : IAsyncDisposable
     public static Task<SiloProcess> StartAsync(string dataDirectory, params string[] extraArgs)
         => StartAsync(dataDirectory, Programs.FreePort(), Programs.FreePort(), Programs.FreePort(), extraArgs);
 
-    public static async Task<SiloProcess> StartAsync(string dataDirectory, int siloPort, int gatewayPort, int healthPort, IReadOnlyList<string> extraArgs)
+    public static async Task<SiloProcess> StartAsync(string dataDirectory, int siloPort, int gatewayPort, int healthPort, IReadOnlyList<string> extraArgs, IReadOnlyDictionary<string, string>? environment = null)
     {
         var process = ChildProcess.Start(Programs.SiloPath, [
-            "--data", dataDirectory, "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", "--health-port", $"{healthPort}", .. extraArgs]);
+            "--data", dataDirectory, "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", "--health-port", $"{healthPort}", .. extraArgs],
+            environment: environment);
         try
         {
             await process.WaitForLineAsync(l => l.Contains("Orleans.Profiles silo ready", StringComparison.Ordinal), "the silo's ready line");
@@ -46,7 +50,7 @@ public sealed class SiloProcess : IAsyncDisposable
             throw;
         }
 
-        return new SiloProcess(process, dataDirectory, siloPort, gatewayPort, healthPort, extraArgs);
+        return new SiloProcess(process, dataDirectory, siloPort, gatewayPort, healthPort, extraArgs, environment);
     }
 
     /// <summary>Kills this silo (SIGKILL, no chance to flush anything) and starts a new one on the same data and ports.</summary>
@@ -54,7 +58,7 @@ public sealed class SiloProcess : IAsyncDisposable
     {
         Process.Kill();
         await Process.DisposeAsync();
-        return await StartAsync(DataDirectory, SiloPort, GatewayPort, HealthPort, _extraArgs);
+        return await StartAsync(DataDirectory, SiloPort, GatewayPort, HealthPort, _extraArgs, _environment);
     }
 
     public ValueTask DisposeAsync() => Process.DisposeAsync();

@@ -5,6 +5,8 @@ namespace Orleans.Profiles.Tests.Support;
 /// <summary>
 /// A real Azurite process (the npm package pinned in package.json, installed by test.sh) on free
 /// loopback ports, persisting to a folder so a restart keeps its data, as a storage account would.
+/// Given a certificate it serves HTTPS and accepts Entra ID bearer tokens (<c>--oauth basic</c>: a JWT
+/// whose issuer is Entra's and whose audience is Azure Storage, its signature unchecked).
 /// </summary>
 public sealed class AzuriteProcess : IAsyncDisposable
 {
@@ -12,9 +14,10 @@ public sealed class AzuriteProcess : IAsyncDisposable
     private const string Account = "devstoreaccount1";
     private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private AzuriteProcess(ChildProcess process, string location, int blobPort, int queuePort, int tablePort)
+    private AzuriteProcess(ChildProcess process, string location, int blobPort, int queuePort, int tablePort, AzuriteTls? tls)
     {
         Process = process;
+        Tls = tls;
         Location = location;
         BlobPort = blobPort;
         QueuePort = queuePort;
@@ -31,14 +34,25 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public int TablePort { get; }
 
+    /// <summary>The certificate Azurite serves HTTPS and OAuth with, or null: plain HTTP, account key only.</summary>
+    public AzuriteTls? Tls { get; }
+
+    private string Scheme => Tls is null ? "http" : "https";
+
     public string ConnectionString
-        => $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={Key};"
-           + $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{Account};QueueEndpoint=http://127.0.0.1:{QueuePort}/{Account};TableEndpoint=http://127.0.0.1:{TablePort}/{Account};";
+        => $"DefaultEndpointsProtocol={Scheme};AccountName={Account};AccountKey={Key};"
+           + $"BlobEndpoint={BlobServiceUri};QueueEndpoint={Scheme}://127.0.0.1:{QueuePort}/{Account};TableEndpoint={TableServiceUri};";
 
-    public static Task<AzuriteProcess> StartAsync(string location)
-        => StartAsync(location, Programs.FreePort(), Programs.FreePort(), Programs.FreePort());
+    /// <summary>The account's blob endpoint, as <c>Storage:Azure:ServiceUri</c> takes it.</summary>
+    public Uri BlobServiceUri => new($"{Scheme}://127.0.0.1:{BlobPort}/{Account}");
 
-    public static async Task<AzuriteProcess> StartAsync(string location, int blobPort, int queuePort, int tablePort)
+    /// <summary>The account's table endpoint, as <c>Storage:Azure:TableServiceUri</c> takes it.</summary>
+    public Uri TableServiceUri => new($"{Scheme}://127.0.0.1:{TablePort}/{Account}");
+
+    public static Task<AzuriteProcess> StartAsync(string location, AzuriteTls? tls = null)
+        => StartAsync(location, Programs.FreePort(), Programs.FreePort(), Programs.FreePort(), tls);
+
+    public static async Task<AzuriteProcess> StartAsync(string location, int blobPort, int queuePort, int tablePort, AzuriteTls? tls = null)
     {
         var azurite = Path.Combine(Programs.RepositoryRoot, "node_modules", "azurite", "dist", "src", "azurite.js");
         if (!File.Exists(azurite))
@@ -50,7 +64,8 @@ public sealed class AzuriteProcess : IAsyncDisposable
             azurite, "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose", "--location", location,
             "--blobHost", "127.0.0.1", "--blobPort", $"{blobPort}",
             "--queueHost", "127.0.0.1", "--queuePort", $"{queuePort}",
-            "--tableHost", "127.0.0.1", "--tablePort", $"{tablePort}"]);
+            "--tableHost", "127.0.0.1", "--tablePort", $"{tablePort}",
+            .. tls is null ? Array.Empty<string>() : ["--oauth", "basic", "--cert", tls.CertificatePem, "--key", tls.KeyPem]]);
         try
         {
             await process.WaitForLineAsync(l => l.Contains("Table service is successfully listening", StringComparison.Ordinal), "Azurite's table service");
@@ -62,7 +77,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
             throw;
         }
 
-        return new AzuriteProcess(process, location, blobPort, queuePort, tablePort);
+        return new AzuriteProcess(process, location, blobPort, queuePort, tablePort, tls);
     }
 
     /// <summary>Stops Azurite and starts it again on the same folder and ports: a storage restart.</summary>
@@ -70,7 +85,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
     {
         await Process.TerminateAsync();
         await Process.DisposeAsync();
-        return await StartAsync(Location, BlobPort, QueuePort, TablePort);
+        return await StartAsync(Location, BlobPort, QueuePort, TablePort, Tls);
     }
 
     public ValueTask DisposeAsync() => Process.DisposeAsync();

@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Identity;
 using Orleans.Profiles.AzureStorage;
 using Orleans.Profiles.Local;
 using Orleans.Runtime;
@@ -21,8 +22,20 @@ public sealed class StorageFaultsTests
         { new OrleansException("Error from storage provider", new AggregateException(Refused)), "Azure Storage did not answer" },
         { new AggregateException(new TimeoutException(), Busy), "Azure Storage answered 503 ServerBusy" },
         { new AggregateException("Retry failed after 4 tries.", new TaskCanceledException("exceeded the configured timeout of 00:00:03"), new TaskCanceledException()), "Azure Storage did not answer in time" },
+        { new OrleansException("Error from storage provider", new CredentialUnavailableException("ManagedIdentityCredential authentication unavailable.")), "the silo got no Entra ID token for Azure Storage" },
         { new InvalidOperationException("Sequence contains no elements"), null },
         { new IOException("disk full"), null },
+    };
+
+    private const string Advice = "check Storage:Azure:Credential and ClientId and the identity's roles on the account (Storage Blob Data Contributor, Storage Table Data Contributor), or the connection string's key.";
+
+    public static TheoryData<Exception, string?> Refusals => new()
+    {
+        { new OrleansException("membership", new RequestFailedException(403, "This request is not authorized to perform this operation using this permission.", "AuthorizationPermissionMismatch", null)), $"Azure Storage refused the silo's credentials (403 AuthorizationPermissionMismatch): {Advice}" },
+        { new AggregateException(new RequestFailedException(401, "Server failed to authenticate the request.", "InvalidAuthenticationInfo", null)), $"Azure Storage refused the silo's credentials (401 InvalidAuthenticationInfo): {Advice}" },
+        { new AuthenticationFailedException("ManagedIdentityCredential authentication failed: Service request failed.\nStatus: 400 (Bad Request)"), $"the silo got no Entra ID token for Azure Storage (ManagedIdentityCredential authentication failed: Service request failed.): {Advice}" },
+        { Busy, null },
+        { Refused, null },
     };
 
     public static TheoryData<Exception, string?> Local => new()
@@ -39,6 +52,13 @@ public sealed class StorageFaultsTests
     public void Azure_mode_reports_request_failures_by_status_only(Exception error, string? reason)
     {
         Assert.Equal(reason, new AzureStorageFaults().Describe(error));
+    }
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public void A_refused_credential_at_start_is_named_with_what_to_check(Exception error, string? line)
+    {
+        Assert.Equal(line, AzureStorageRefusal.Describe(error));
     }
 
     [Theory]

@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -43,7 +42,7 @@ public static class AzureProfileStorageSiloBuilderExtensions
         builder.TranslateGrainStorageFaults(ProfileStorageNames.GrainState);
         builder.UseAzureStorageClustering((OptionsBuilder<AzureStorageClusteringOptions> table) => table.Configure<IOptions<AzureStorageOptions>>((o, azure) =>
         {
-            o.TableServiceClient = new TableServiceClient(azure.Value.ConnectionString);
+            o.TableServiceClient = azure.Value.CreateTableServiceClient();
             o.TableName = azure.Value.ClusteringTable;
         }));
         return builder;
