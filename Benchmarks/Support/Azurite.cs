@@ -11,6 +11,11 @@ public sealed class Azurite : IAsyncDisposable
 
     public string ConnectionString => _process.ConnectionString;
 
+    /// <summary>The connection string with its blob endpoint on <paramref name="blobPort"/> (a counting proxy in front of Azurite).</summary>
+    public string ConnectionStringThrough(int blobPort) => ConnectionString.Replace($"127.0.0.1:{_process.BlobPort}/", $"127.0.0.1:{blobPort}/", StringComparison.Ordinal);
+
+    public int BlobPort => _process.BlobPort;
+
     public static async Task<Azurite> StartAsync(string location, TextWriter log, CancellationToken cancellationToken)
     {
         log.WriteLine($"starting Azurite in {location}");

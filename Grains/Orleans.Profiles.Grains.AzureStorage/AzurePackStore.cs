@@ -25,6 +25,14 @@ public sealed class AzurePackStore(ProfileBlobContainer container) : IPackStore
     /// <summary>Adjacent chunks of a pack are read in one ranged download of at most this size.</summary>
     private const int MaxRangeBytes = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Chunks at most this far apart in a pack are read in one download, the bytes between them dropped: a storage
+    /// account limits requests per second, not bytes, and the pages an edit changes are spread over a hive (a delta
+    /// push reads its base pages, a commit verifies the whole new file), so one read per page would make a logoff
+    /// dozens of requests.
+    /// </summary>
+    private const int MaxGapBytes = 64 * 1024;
+
     public async Task<IReadOnlySet<ContentHash>> GetStagedAsync(ProfileKey profile, Guid session, CancellationToken cancellationToken = default)
     {
         var staged = await ReadStagedBlocksAsync(profile, session, cancellationToken);
@@ -225,7 +233,7 @@ public sealed class AzurePackStore(ProfileBlobContainer container) : IPackStore
         long start = 0, end = 0;
         foreach (var item in sorted)
         {
-            if (run.Count > 0 && (item.chunk.Offset > end || item.chunk.Offset + item.chunk.Length - start > MaxRangeBytes))
+            if (run.Count > 0 && (item.chunk.Offset > end + MaxGapBytes || item.chunk.Offset + item.chunk.Length - start > MaxRangeBytes))
             {
                 yield return run;
                 run = [];

@@ -84,6 +84,22 @@ public sealed class AzurePackStoreTests(AzuriteFixture azurite) : IClassFixture<
         await AssertReadsBackAsync([.. first, .. second], locations);
     }
 
+    [Fact]
+    public async Task Chunks_spread_over_a_pack_read_back_exactly_in_the_order_asked_whatever_lies_between_them()
+    {
+        var chunks = Chunks(40, seed: 8);
+        var store = _storage.NewPackStore();
+        await store.StageAsync(Profile, _session, chunks);
+        var locations = await store.CommitAsync(Profile, _session);
+        var byHash = locations.ToDictionary(l => l.Hash);
+
+        // Small gaps (read through in one download), a gap of 20 chunks (a second download), out of order, one twice.
+        int[] asked = [39, 0, 3, 6, 9, 6, 30];
+        var read = await store.ReadAsync(Profile, [.. asked.Select(i => byHash[chunks[i].Hash])]);
+
+        Assert.Equal(asked.Select(i => chunks[i].Data), read);
+    }
+
     private async Task AssertReadsBackAsync(IReadOnlyList<ChunkPayload> chunks, IReadOnlyList<ChunkLocation> locations)
     {
         var data = chunks.ToDictionary(c => c.Hash, c => c.Data);
