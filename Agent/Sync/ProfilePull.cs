@@ -283,50 +283,87 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
 
         // Where this pull wrote each chunk it fetched, already verified against its hash.
         var pulled = new Dictionary<ContentHash, (string Path, long Offset, int Length)>();
+
+        // Chunks of small files fetched ahead with the files that follow: a profile's many small files would
+        // otherwise cost a store call (and a storage read) each. At most one batch is held.
+        var ahead = new Dictionary<ContentHash, byte[]>();
         int fetched = 0;
         long bytes = 0;
+        bool Remote(ContentHash h) => !localIndex.ContainsKey(h) && !pulled.ContainsKey(h) && !delivered.ContainsKey(h) && !ahead.ContainsKey(h);
+
+        async Task<Dictionary<ContentHash, byte[]>> FetchAsync(List<ContentHash> needed, string path)
+        {
+            ImmutableArray<ChunkLocation> asked = [.. needed.Select(h => Locate(locations, h))];
+            var frame = await store.CallAsync(f => f.GetChunkReader(profile).ReadCompressedChunks(asked), cancellationToken);
+            ImmutableArray<byte[]> data;
+            try
+            {
+                data = new CompressedChunks([.. needed], frame).Unpack([.. asked.Select(l => l.Length)]);
+            }
+            catch (DeltaRejectedException ex)
+            {
+                throw new SnapshotVerificationException($"Chunks of \"{path}\" read from the store do not unpack: {ex.Reason}.");
+            }
+
+            var verified = new Dictionary<ContentHash, byte[]>();
+            for (var i = 0; i < needed.Count; i++)
+            {
+                verified[needed[i]] = ContentHash.Compute(data[i]) == needed[i]
+                    ? data[i]
+                    : throw new SnapshotVerificationException($"Chunk {needed[i]} of \"{path}\" read from the store does not match its hash.");
+            }
+
+            var batchBytes = data.Sum(d => (long)d.Length);
+            fetched += needed.Count;
+            bytes += batchBytes;
+            progress?.Report(new TransferProgress("pull", bytes, total, fetched, remote.Count));
+            await throttle.ConsumeAsync(batchBytes, cancellationToken);
+            return verified;
+        }
+
         progress?.Report(new TransferProgress("pull", 0, total, 0, remote.Count));
         try
         {
             using (var reader = new LocalChunkReader(FileChangedDuringSyncException.Pulled))
             {
-                foreach (var (file, target) in toWrite)
+                for (var index = 0; index < toWrite.Count; index++)
                 {
+                    var (file, target) = toWrite[index];
+                    if (ahead.Count == 0 && IsSmall(file) && file.Chunks.Any(Remote))
+                    {
+                        var batch = new List<ContentHash>();
+                        long batchBytes = 0;
+                        for (var next = index; next < toWrite.Count && IsSmall(toWrite[next].File); next++)
+                        {
+                            var needed = toWrite[next].File.Chunks.Where(h => Remote(h) && !batch.Contains(h)).Distinct().ToList();
+                            var neededBytes = needed.Sum(h => (long)Locate(locations, h).Length);
+                            if (batch.Count > 0 && batchBytes + neededBytes > options.BatchBytes)
+                            {
+                                break;
+                            }
+
+                            batch.AddRange(needed);
+                            batchBytes += neededBytes;
+                        }
+
+                        foreach (var (hash, data) in await FetchAsync(batch, file.Path))
+                        {
+                            ahead[hash] = data;
+                        }
+                    }
+
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                     var temporary = AtomicFile.TemporaryPathFor(target);
                     temporaries.Add((file, target, temporary));
                     await using var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1024 * 1024, FileOptions.Asynchronous);
                     using var fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                    foreach (var batch in ChunkBatches.Of(file.Chunks, options.BatchBytes, h => localIndex.ContainsKey(h) || pulled.ContainsKey(h) || delivered.ContainsKey(h) ? 0 : Locate(locations, h).Length))
+                    foreach (var batch in ChunkBatches.Of(file.Chunks, options.BatchBytes, h => Remote(h) ? Locate(locations, h).Length : 0))
                     {
-                        var needed = batch.Where(h => !localIndex.ContainsKey(h) && !pulled.ContainsKey(h) && !delivered.ContainsKey(h)).Distinct().ToList();
-                        var fromStore = new Dictionary<ContentHash, byte[]>();
-                        if (needed.Count > 0)
+                        var needed = batch.Where(Remote).Distinct().ToList();
+                        var fromStore = needed.Count > 0 ? await FetchAsync(needed, file.Path) : [];
+                        foreach (var (hash, data) in ahead)
                         {
-                            ImmutableArray<ChunkLocation> asked = [.. needed.Select(h => Locate(locations, h))];
-                            var frame = await store.CallAsync(f => f.GetChunkReader(profile).ReadCompressedChunks(asked), cancellationToken);
-                            ImmutableArray<byte[]> data;
-                            try
-                            {
-                                data = new CompressedChunks([.. needed], frame).Unpack([.. asked.Select(l => l.Length)]);
-                            }
-                            catch (DeltaRejectedException ex)
-                            {
-                                throw new SnapshotVerificationException($"Chunks of \"{file.Path}\" read from the store do not unpack: {ex.Reason}.");
-                            }
-
-                            for (var i = 0; i < needed.Count; i++)
-                            {
-                                fromStore[needed[i]] = ContentHash.Compute(data[i]) == needed[i]
-                                    ? data[i]
-                                    : throw new SnapshotVerificationException($"Chunk {needed[i]} of \"{file.Path}\" read from the store does not match its hash.");
-                            }
-
-                            var batchBytes = data.Sum(d => (long)d.Length);
-                            fetched += needed.Count;
-                            bytes += batchBytes;
-                            progress?.Report(new TransferProgress("pull", bytes, total, fetched, remote.Count));
-                            await throttle.ConsumeAsync(batchBytes, cancellationToken);
+                            fromStore.TryAdd(hash, data);
                         }
 
                         foreach (var hash in batch)
@@ -346,6 +383,7 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
                             {
                                 chunk = data;
                                 pulled.TryAdd(hash, (temporary, output.Position, chunk.Length));
+                                ahead.Remove(hash);
                             }
                             else if (localIndex.TryGetValue(hash, out var local))
                             {
@@ -386,6 +424,9 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
 
         return (fetched, bytes, temporaries);
     }
+
+    /// <summary>A file whose chunks fit a batch with others': read ahead with its neighbours.</summary>
+    private bool IsSmall(ManifestFile file) => file.Length <= options.BatchBytes / 4;
 
     private static Task<byte[]> ReadLocalAsync(LocalChunkReader reader, (string Path, long Offset, int Length) at, ContentHash hash, CancellationToken cancellationToken)
         => reader.ReadAsync(at.Path, at.Offset, at.Length, hash, cancellationToken);

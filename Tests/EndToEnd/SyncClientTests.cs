@@ -128,6 +128,33 @@ public sealed class SyncClientTests(SiloFixture fixture)
         ProfileAssert.SameFiles(ws1.Snapshot(), ws2.Snapshot());
     }
 
+    [Fact]
+    public async Task A_first_logon_fetches_many_small_files_in_a_few_store_calls_not_one_each()
+    {
+        var user = ProfileKey.Parse(@"contoso\ines");
+        using var ws1 = new Workstation("ws1", fixture.Silo.Gateway);
+        using var ws2 = new Workstation("ws2", fixture.Silo.Gateway);
+        // 60 settings files of 6,000 bytes (AppData's usual shape) around a 400 KiB hive: 520 KiB in all.
+        for (var i = 0; i < 60; i++)
+        {
+            ws1.Write($@"AppData\Roaming\Contoso\settings-{i:00}.xml", TestData.RandomBytes(6000, seed: 1500 + i));
+        }
+
+        ws1.Write("NTUSER.DAT", TestData.HiveLike(100, seed: 1499));
+        await using var agent1 = InProcessAgent.For(fixture, ws1);
+        await agent1.Client.PushAsync(user, ws1.Profile, progress: null, CancellationToken.None);
+
+        var reports = new List<TransferProgress>();
+        await using var agent2 = InProcessAgent.For(fixture, ws2);
+        var pulled = await agent2.Client.PullAsync(user, ws2.Profile, 0, force: false, new SynchronousProgress(reports.Add), CancellationToken.None);
+
+        // One progress report per store call after the first: the 60 small files in one, the hive in one.
+        const long total = (60 * 6000) + (100 * 4096);
+        Assert.Equal((61, 160, total), (pulled.FilesWritten, pulled.ChunksFetched, pulled.BytesFetched));
+        Assert.Equal([0L, 60 * 6000, total], reports.Select(r => r.Bytes));
+        ProfileAssert.SameFiles(ws1.Snapshot(), ws2.Snapshot());
+    }
+
     /// <summary>A sync client on the workstation's agent state, as the agent process would build it.</summary>
     [Fact]
     public async Task An_edited_hive_is_pushed_and_pulled_as_a_delta_against_the_snapshot_each_workstation_last_synced()
