@@ -59,7 +59,7 @@ public sealed class WireBytesFigure : IFigure
         report.Paragraph("The project's columns are bytes on the wire both ways, counted by a loopback TCP proxy in front of one local-mode silo process, of agent processes run as a logon or logoff script would: "
             + "workstation A pushes the base, B pulls it, A pushes the edited hive (measured), B pulls it onto the base it holds (measured), A pushes again with nothing changed (measured). "
             + $"Each agent run opens a fresh Orleans connection; its set-up (the client's handshake and cluster manifest), measured as an unchanged `status` run, was {string.Join("; ", setups.Distinct())} "
-            + "and is subtracted from every run (it is paid once per logon or logoff, whatever the profile). Ratios in brackets are to rsync. "
+            + "and is subtracted from every run (it is paid once per logon or logoff, whatever the profile); that `status` run comes before the user's first push, so its answer carries no snapshot, where an unchanged push's answer does. Ratios in brackets are to rsync. "
             + "The baselines are measured on the same files in this run: rsync's bytes are what it sent plus received over its local pipe (--stats), xdelta3's and zstd's the size of the delta file, the limit the deflated XOR of each differing page with the base page plus 4 bytes per page.");
         return report;
     }
