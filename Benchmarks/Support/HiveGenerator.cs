@@ -32,6 +32,7 @@ public static class HiveGenerator
         BinaryPrimitives.WriteUInt32LittleEndian(span[0x08..], 1);
         BinaryPrimitives.WriteUInt32LittleEndian(span[0x14..], 1);
         BinaryPrimitives.WriteUInt32LittleEndian(span[0x18..], 5);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[0x20..], 1);
         BinaryPrimitives.WriteUInt32LittleEndian(span[0x24..], 0x20);
         BinaryPrimitives.WriteUInt32LittleEndian(span[0x28..], (uint)((pages - 1) * PageSize));
         BinaryPrimitives.WriteUInt32LittleEndian(span[0x2C..], 1);
@@ -45,6 +46,7 @@ public static class HiveGenerator
             FillCells(bin[0x20..], random);
         }
 
+        SetChecksum(span);
         return data;
     }
 
@@ -79,11 +81,19 @@ public static class HiveGenerator
                 continue;
             }
 
+            // Cell headers stay as they are, so the edited hive passes the store's hive check as a registry write would.
+            var headers = CellHeaders(hive.AsSpan(page * PageSize, PageSize));
             var left = bytesPerPage;
             while (left > 0)
             {
                 var run = Math.Min(left, random.Next(4, 41));
-                var at = (page * PageSize) + 0x20 + random.Next(0, PageSize - 0x20 - run);
+                var within = random.Next(0x20, PageSize - run);
+                if (headers.Any(h => h < within + run && within < h + 4))
+                {
+                    continue;
+                }
+
+                var at = (page * PageSize) + within;
                 for (var i = 0; i < run; i++)
                 {
                     edited[at + i] ^= (byte)random.Next(1, 256);
@@ -93,7 +103,33 @@ public static class HiveGenerator
             }
         }
 
+        SetChecksum(edited);
         return edited;
+    }
+
+    /// <summary>The base block's XOR-32 checksum of its first 508 bytes, at 0x1FC, as the store's hive check reads it.</summary>
+    private static void SetChecksum(Span<byte> hive)
+    {
+        uint x = 0;
+        for (var i = 0; i < 0x1FC; i += 4)
+        {
+            x ^= BinaryPrimitives.ReadUInt32LittleEndian(hive[i..]);
+        }
+
+        BinaryPrimitives.WriteUInt32LittleEndian(hive[0x1FC..], x switch { 0xFFFFFFFF => 0xFFFFFFFE, 0 => 1, _ => x });
+    }
+
+    /// <summary>Where each cell of a bin page starts (its 4-byte size), from 0x20.</summary>
+    private static List<int> CellHeaders(ReadOnlySpan<byte> bin)
+    {
+        var headers = new List<int>();
+        for (var at = 0x20; at < bin.Length;)
+        {
+            headers.Add(at);
+            at += Math.Max(8, Math.Abs(BinaryPrimitives.ReadInt32LittleEndian(bin[at..])));
+        }
+
+        return headers;
     }
 
     private static void FillCells(Span<byte> cells, Random random)

@@ -171,6 +171,12 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Completes once every connection open now has closed both ways: after an agent process exits, its last
+    /// bytes have then been forwarded and counted (a benchmark reads the counts only then).
+    /// </summary>
+    public Task WhenConnectionsClosedAsync() => Task.WhenAll(_connections.Values.Select(c => c.Completion));
+
     /// <summary>Completes once, during the current (or next) stall, some connection has bytes the proxy holds back.</summary>
     public Task WhenHoldingAsync()
     {
