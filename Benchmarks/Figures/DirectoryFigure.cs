@@ -71,7 +71,9 @@ public sealed class DirectoryFigure : IFigure
                 var later = await PageLatencyAsync(directory, new ProfileDirectoryQuery([], ProfileSort.Account, PageSize, token), size);
                 var bySize = await PageLatencyAsync(directory, new ProfileDirectoryQuery([], ProfileSort.Size, PageSize), size);
                 var filtered = await PageLatencyAsync(directory, new ProfileDirectoryQuery(["bytes>1G"], ProfileSort.Account, PageSize), size);
-                rows.Add([Number(size), Ms(first), Ms(later), Ms(bySize), Ms(filtered), Number(inTurn), Number(atOnce), Ratio(atOnce / inTurn)]);
+                var partitionBytes = Directory.EnumerateFiles(Path.Combine(data, "grain-state"), "*", SearchOption.AllDirectories)
+                    .Where(f => f.Contains("directory", StringComparison.OrdinalIgnoreCase)).Sum(f => new FileInfo(f).Length);
+                rows.Add([Number(size), Ms(first), Ms(later), Ms(bySize), Ms(filtered), Number(inTurn), Number(atOnce), Ratio(atOnce / inTurn), Bytes(partitionBytes / Admin.ProfileDirectory.Partitions)]);
                 context.Log.WriteLine($"directory: {size:N0} profiles, page {first.TotalMilliseconds:0.0} ms, {inTurn:0}/s in turn, {atOnce:0}/s at once");
             }
 
@@ -82,7 +84,7 @@ public sealed class DirectoryFigure : IFigure
             var list = await AgentRunAsync(gatewayPort, stateDirectory, "admin", "list", "--page-size", "100");
             var troubled = await AgentRunAsync(gatewayPort, stateDirectory, "admin", "list", "--sort", "size", "--filter", "bytes>1G");
             return new FigureReport(this)
-                .Table(["profiles", "page of 100 by account: first", "second (its token)", "by size", "filtered (bytes>1G)", "updates/s, one at a time (baseline)", "updates/s, a storm's at once", "at once / one at a time"], rows)
+                .Table(["profiles", "page of 100 by account: first", "second (its token)", "by size", "filtered (bytes>1G)", "updates/s, one at a time (baseline)", "updates/s, a storm's at once", "at once / one at a time", "one partition's stored state (what each write stores)"], rows)
                 .Paragraph($"An in-process silo on local storage (one state file per partition, {Admin.ProfileDirectory.Partitions} partitions), the directory filled by listings announced from a grain as the profile grains announce them. "
                     + $"Page latency is the median of {PageSamples} calls of `IProfileDirectoryGrain.List` (what `admin list` calls), the second page through the first page's token. "
                     + $"Updates: {InTurnUpdates} changed listings one after another (each waits for its partition's write: the rate of a partition that writes every change alone, the baseline), then {AtOnceUpdates:N0} at once, spread over all the profiles (group commit: changes arriving during a write share the next). "

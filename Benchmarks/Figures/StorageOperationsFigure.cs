@@ -95,8 +95,20 @@ public sealed class StorageOperationsFigure : IFigure
             return $"{Directory.EnumerateFiles(to).Count()} files";
         });
 
+        // What the user's profile takes in the account after the day: packs, manifests, grain state.
+        var service = new BlobServiceClient(azurite.ConnectionString);
+        long stored = 0;
+        await foreach (var item in service.GetBlobContainersAsync(cancellationToken: cancellationToken))
+        {
+            await foreach (var blob in service.GetBlobContainerClient(item.Name).GetBlobsAsync(cancellationToken: cancellationToken))
+            {
+                stored += blob.Name.Contains(user.StorageName, StringComparison.OrdinalIgnoreCase) ? blob.Properties.ContentLength ?? 0 : 0;
+            }
+        }
+
         return new FigureReport(this)
             .Table(["operation", "moved", "storage requests", "bytes to storage", "bytes from storage"], rows)
+            .Paragraph($"Stored for the user after these two snapshots (packs, manifests, grain state): {Bytes(stored)}, for a profile of {Bytes(profileBytes)}.")
             .Paragraph($"One silo process in Azure mode on Azurite; an HTTP proxy in front of the blob endpoint counts each request (method, and the `comp=` operation) and the bytes both ways, heads included. "
                 + $"The profile: {pair.Name} as NTUSER.DAT plus {OtherFiles} files of {OtherFileBytes / 1024} KiB, {Bytes(profileBytes)} in all; two machines (in-process sync clients, as the agent runs them). "
                 + "Grain state (profile state, the directory partition it is listed in) is in blob storage too and counted; clustering is in table storage and not counted. Before the morning's logon the silo was killed and started again, so that logon activates the profile (and reads its state) as after a night; "
