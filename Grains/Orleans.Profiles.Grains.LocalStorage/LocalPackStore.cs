@@ -124,19 +124,15 @@ public sealed class LocalPackStore(IOptions<LocalStorageOptions> options) : IPac
                 // The header and the stored bytes in one read: the header says whether they are compressed.
                 var record = new byte[(int)Math.Min(HeaderSize + (long)chunk.Length, length - chunk.Offset + HeaderSize)];
                 var read = await RandomAccess.ReadAsync(handle, record, chunk.Offset - HeaderSize, cancellationToken);
-                if (!PackRecord.TryReadHeader(record.AsSpan(0, read), out var hash, out var stored, out var compressed) || hash != chunk.Hash)
+                // A location is the chunk's record or nothing: its header names the chunk, and its length is the chunk's.
+                var isRecord = PackRecord.TryReadHeader(record.AsSpan(0, read), out var hash, out var stored, out var compressed) && hash == chunk.Hash;
+                var fits = stored <= read - HeaderSize;
+                var recordLength = !isRecord ? -1 : !compressed ? stored : fits ? PackRecord.ReadChunkLength(record.AsSpan(HeaderSize, stored)) : -1;
+                if (recordLength != chunk.Length || !fits)
                 {
-                    throw new ChunkRejectedException(chunk.Hash, "its location is not a record of it in its pack");
-                }
-
-                if (compressed ? stored > read - HeaderSize : chunk.Offset > length - chunk.Length)
-                {
-                    throw new ChunkRejectedException(chunk.Hash, "its location is outside its pack");
-                }
-
-                if (!compressed && stored != chunk.Length)
-                {
-                    throw new ChunkRejectedException(chunk.Hash, "its location is not a record of it in its pack");
+                    throw new ChunkRejectedException(
+                        chunk.Hash,
+                        chunk.Offset > length - chunk.Length || (isRecord && !fits) ? "its location is outside its pack" : "its location is not a record of it in its pack");
                 }
 
                 result[index] = PackRecord.Decode(record.AsSpan(HeaderSize, stored), compressed, chunk.Length)
