@@ -32,6 +32,7 @@ public static class HiveGenerator
         BinaryPrimitives.WriteUInt32LittleEndian(span[0x08..], 1);
         BinaryPrimitives.WriteUInt32LittleEndian(span[0x14..], 1);
         BinaryPrimitives.WriteUInt32LittleEndian(span[0x18..], 5);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[0x20..], 1);      // file format: direct memory load
         BinaryPrimitives.WriteUInt32LittleEndian(span[0x24..], 0x20);
         BinaryPrimitives.WriteUInt32LittleEndian(span[0x28..], (uint)((pages - 1) * PageSize));
         BinaryPrimitives.WriteUInt32LittleEndian(span[0x2C..], 1);
@@ -45,7 +46,20 @@ public static class HiveGenerator
             FillCells(bin[0x20..], random);
         }
 
+        SetChecksum(span);
         return data;
+    }
+
+    /// <summary>The XOR-32 checksum of the first 508 bytes of the base block, at 0x1FC, as the registry writes it.</summary>
+    private static void SetChecksum(Span<byte> baseBlock)
+    {
+        uint xor = 0;
+        for (var i = 0; i < 0x1FC; i += 4)
+        {
+            xor ^= BinaryPrimitives.ReadUInt32LittleEndian(baseBlock[i..]);
+        }
+
+        BinaryPrimitives.WriteUInt32LittleEndian(baseBlock[0x1FC..], xor switch { 0xFFFFFFFF => 0xFFFFFFFE, 0 => 1, var x => x });
     }
 
     /// <summary><paramref name="count"/> distinct pages of <paramref name="pages"/>, spread over the file, page 0 (the base block) among them.</summary>
@@ -76,9 +90,13 @@ public static class HiveGenerator
                     BinaryPrimitives.WriteUInt32LittleEndian(edited.AsSpan(offset), BinaryPrimitives.ReadUInt32LittleEndian(edited.AsSpan(offset)) + 1);
                 }
 
+                SetChecksum(edited);
+
                 continue;
             }
 
+            // Inside cells only: a cell's size (its first 4 bytes) is structure a registry edit rewrites only with the cell.
+            var headers = CellHeaders(edited.AsSpan(page * PageSize, PageSize));
             var left = bytesPerPage;
             while (left > 0)
             {
@@ -86,7 +104,10 @@ public static class HiveGenerator
                 var at = (page * PageSize) + 0x20 + random.Next(0, PageSize - 0x20 - run);
                 for (var i = 0; i < run; i++)
                 {
-                    edited[at + i] ^= (byte)random.Next(1, 256);
+                    if (!headers.Contains((at + i) % PageSize))
+                    {
+                        edited[at + i] ^= (byte)random.Next(1, 256);
+                    }
                 }
 
                 left -= run;
@@ -94,6 +115,20 @@ public static class HiveGenerator
         }
 
         return edited;
+    }
+
+    /// <summary>The offsets in a bin of its cells' size fields.</summary>
+    private static HashSet<int> CellHeaders(ReadOnlySpan<byte> bin)
+    {
+        var headers = new HashSet<int>();
+        for (var at = 0x20; at + 4 <= bin.Length;)
+        {
+            headers.UnionWith(Enumerable.Range(at, 4));
+            var size = Math.Abs(BinaryPrimitives.ReadInt32LittleEndian(bin[at..]));
+            at += Math.Max(size, 8);
+        }
+
+        return headers;
     }
 
     private static void FillCells(Span<byte> cells, Random random)
