@@ -33,9 +33,13 @@ public sealed partial class StormFigure : IFigure
 
     public async Task<FigureReport> RunAsync(FigureContext context, CancellationToken cancellationToken)
     {
-        var users = context.Settings.Users;
+        var users = context.Settings.Users ?? BenchmarkSettings.DefaultStormUsers;
         var bytes = BenchmarkSettings.DefaultStormProfileBytes;
         var pages = bytes / HiveGenerator.PageSize;
+        // Each user stands for a workstation of its own: the Sync library's fsyncs block a thread each (an agent runs one
+        // transfer at a time), so this process gets a thread per user rather than the thread pool's slow injection.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, users + 32), io);
         var azurite = await context.AzuriteAsync(cancellationToken);
         var silo = context.Own(await SiloProcess.StartAsync(context.NewDirectory("storm-silo"), "--storage", "azure", "--azure-connection-string", azurite.ConnectionString));
         var gateway = new IPEndPoint(IPAddress.Loopback, silo.GatewayPort);
@@ -123,6 +127,8 @@ public sealed partial class StormFigure : IFigure
             {
                 await client.DisposeAsync();
             }
+
+            ThreadPool.SetMinThreads(workers, io);
         }
     }
 
@@ -163,7 +169,7 @@ public sealed partial class StormFigure : IFigure
             for (var n = 0; !all.IsCompleted; n++)
             {
                 var asked = Stopwatch.StartNew();
-                await probe.Sync.GetStatusAsync(keys[(n * 7919) % users], cancellationToken);
+                await probe.Sync.GetStatusAsync(keys[(int)((long)n * 7919 % users)], cancellationToken);
                 probes.Add(asked.Elapsed);
             }
         }
