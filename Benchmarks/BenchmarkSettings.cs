@@ -6,7 +6,7 @@ public sealed class BenchmarkSettings
     public const int DefaultUsers = 1000;
 
     /// <summary>
-    /// The storm's default: 1,000 users take over five minutes on this 2-core machine (a 1 MiB push each to set up, then the
+    /// The storm's default: 1,000 users took 13.5 minutes on this 2-core machine (a 1 MiB push each to set up, then the
     /// two storms and their baselines), beyond a figure's few minutes; <c>--users 1000</c> runs the size.
     /// </summary>
     public const int DefaultStormUsers = 200;
