@@ -19,7 +19,7 @@ public static class BenchmarkCommand
             Arity = new ArgumentArity(2, 2),
             AllowMultipleArgumentsPerToken = true,
         };
-        var users = new Option<int>("--users") { Description = "Users in the logon and logoff storms", DefaultValueFactory = _ => BenchmarkSettings.DefaultUsers };
+        var users = new Option<int?>("--users") { Description = $"Users in the logon and logoff storms (default {BenchmarkSettings.DefaultStormUsers}) and subscribers of the fan-out (default {BenchmarkSettings.DefaultUsers})" };
         var activations = new Option<int>("--activations") { Description = "Idle grains activated for the memory figure", DefaultValueFactory = _ => BenchmarkSettings.DefaultActivations };
         var output = new Option<string?>("--out") { Description = "Write the report here (all: BENCHMARKS.md unless given)" };
         var quick = new Option<bool>("--quick") { Description = "Shorter BenchmarkDotNet jobs (fewer iterations)" };

@@ -30,7 +30,7 @@ public sealed class FanOutFigure : IFigure
 
     public async Task<FigureReport> RunAsync(FigureContext context, CancellationToken cancellationToken)
     {
-        var subscribers = context.Settings.Users;
+        var subscribers = context.Settings.Users ?? BenchmarkSettings.DefaultUsers;
         var silo = context.Own(await SiloProcess.StartAsync(context.NewDirectory("fanout-silo")));
         var gateway = new IPEndPoint(IPAddress.Loopback, silo.GatewayPort);
         var hosts = new List<IHost>();

@@ -26,7 +26,7 @@ public sealed class GatewayConnectionsFigure : IFigure
 
     public async Task<FigureReport> RunAsync(FigureContext context, CancellationToken cancellationToken)
     {
-        var clients = Math.Min(context.Settings.Users, context.Settings.Quick ? 100 : MaxClients);
+        var clients = Math.Min(context.Settings.Users ?? MaxClients, context.Settings.Quick ? 100 : MaxClients);
         await using var silo = await SiloProcess.StartAsync(context.NewDirectory("connections-silo"));
         var gateway = new IPEndPoint(IPAddress.Loopback, silo.GatewayPort);
         var hosts = new List<IHost>();

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Orleans.Concurrency;
 
 namespace Orleans.Profiles;
 
@@ -6,7 +7,12 @@ namespace Orleans.Profiles;
 [Alias("Orleans.Profiles.IProfileGrain")]
 public interface IProfileGrain : IGrainWithStringKey, IProfileContract
 {
+    /// <summary>
+    /// The current snapshot and counts as last stored. Interleaves with every other call, so a status check (a logon, a
+    /// workstation's periodic check) never waits behind an upload's commit on the same profile.
+    /// </summary>
     [Alias("GetStatus")]
+    [AlwaysInterleave]
     [ProfileAccess(ProfileAccess.Owner | ProfileAccess.Admin | ProfileAccess.Machine)]
     Task<ProfileStatus> GetStatus();
 

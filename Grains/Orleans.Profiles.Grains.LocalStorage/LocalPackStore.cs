@@ -7,7 +7,7 @@ namespace Orleans.Profiles.Local;
 
 /// <summary>
 /// Packs as files. A session appends its chunks to <c>staging/{session}.stage</c> as records
-/// (<c>OPCK</c>, length, SHA-256, bytes), each batch flushed to disk before it is acknowledged; commit
+/// (<see cref="PackRecord"/>: a header with the chunk's SHA-256, then its bytes, compressed when that is smaller), each batch flushed to disk before it is acknowledged; commit
 /// renames the file to <c>packs/{session}.pack</c>, the local form of Azure's Put Block List.
 /// </summary>
 public sealed class LocalPackStore(IOptions<LocalStorageOptions> options) : IPackStore
@@ -32,12 +32,10 @@ public sealed class LocalPackStore(IOptions<LocalStorageOptions> options) : IPac
         Directory.CreateDirectory(directory);
         await using (var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 64 * 1024, FileOptions.Asynchronous))
         {
-            var header = new byte[HeaderSize];
             foreach (var chunk in chunks)
             {
-                PackRecord.WriteHeader(header, chunk.Hash, chunk.Data.Length);
-                await stream.WriteAsync(header, cancellationToken);
-                await stream.WriteAsync(chunk.Data, cancellationToken);
+                // Compressed when that makes the record smaller (PackRecord); the hash stays the chunk's own.
+                await stream.WriteAsync(PackRecord.Encode(chunk), cancellationToken);
             }
 
             await stream.FlushAsync(cancellationToken);
@@ -117,14 +115,28 @@ public sealed class LocalPackStore(IOptions<LocalStorageOptions> options) : IPac
             foreach (var (chunk, index) in group)
             {
                 // Offset > length - Length, not Offset + Length > length: a hostile offset near long.MaxValue must not wrap around.
-                if (chunk.Offset < HeaderSize || chunk.Length < 0 || chunk.Offset > length - chunk.Length)
+                // A compressed record is never longer than its chunk, so header and chunk length bound it too.
+                if (chunk.Offset < HeaderSize || chunk.Length < 0 || chunk.Length > ProfileChunker.MaxChunkSize || chunk.Offset > length)
                 {
                     throw new ChunkRejectedException(chunk.Hash, "its location is outside its pack");
                 }
 
-                var data = new byte[chunk.Length];
-                var read = await RandomAccess.ReadAsync(handle, data, chunk.Offset, cancellationToken);
-                result[index] = read == data.Length ? data : throw new ChunkRejectedException(chunk.Hash, "its pack is shorter than its location");
+                // The header and the stored bytes in one read: the header says whether they are compressed.
+                var record = new byte[(int)Math.Min(HeaderSize + (long)chunk.Length, length - chunk.Offset + HeaderSize)];
+                var read = await RandomAccess.ReadAsync(handle, record, chunk.Offset - HeaderSize, cancellationToken);
+                // A location is the chunk's record or nothing: its header names the chunk, and its length is the chunk's.
+                var isRecord = PackRecord.TryReadHeader(record.AsSpan(0, read), out var hash, out var stored, out var compressed) && hash == chunk.Hash;
+                var fits = stored <= read - HeaderSize;
+                var recordLength = !isRecord ? -1 : !compressed ? stored : fits ? PackRecord.ReadChunkLength(record.AsSpan(HeaderSize, stored)) : -1;
+                if (recordLength != chunk.Length || !fits)
+                {
+                    throw new ChunkRejectedException(
+                        chunk.Hash,
+                        chunk.Offset > length - chunk.Length || (isRecord && !fits) ? "its location is outside its pack" : "its location is not a record of it in its pack");
+                }
+
+                result[index] = PackRecord.Decode(record.AsSpan(HeaderSize, stored), compressed, chunk.Length)
+                    ?? throw new ChunkRejectedException(chunk.Hash, "its stored record is damaged (it does not unpack to its length)");
             }
         }
 
@@ -160,28 +172,36 @@ public sealed class LocalPackStore(IOptions<LocalStorageOptions> options) : IPac
         using (var handle = File.OpenHandle(path, FileMode.Open, repair ? FileAccess.ReadWrite : FileAccess.Read, FileShare.Read, FileOptions.Asynchronous))
         {
             var fileLength = RandomAccess.GetLength(handle);
-            var header = new byte[HeaderSize];
+            var header = new byte[HeaderSize + PackRecord.LengthPrefixSize];
             var data = Array.Empty<byte>();
-            while (await RandomAccess.ReadAsync(handle, header, good, cancellationToken) == HeaderSize
-                   && PackRecord.TryReadHeader(header, out var hash, out var length)
-                   && length <= fileLength - good - HeaderSize)
+            while (await RandomAccess.ReadAsync(handle, header, good, cancellationToken) is var headerRead and >= HeaderSize
+                   && PackRecord.TryReadHeader(header, out var hash, out var stored, out var compressed)
+                   && stored <= fileLength - good - HeaderSize)
             {
+                // A compressed record's chunk length opens its stored bytes (inside the file: the length check above).
+                var length = compressed ? PackRecord.ReadChunkLength(header.AsSpan(HeaderSize, headerRead - HeaderSize)) : stored;
+                if (length < 0)
+                {
+                    break;
+                }
+
                 if (verify)
                 {
-                    if (data.Length < length)
+                    if (data.Length < stored)
                     {
-                        data = new byte[length];
+                        data = new byte[stored];
                     }
 
-                    if (await RandomAccess.ReadAsync(handle, data.AsMemory(0, length), good + HeaderSize, cancellationToken) != length
-                        || ContentHash.Compute(data.AsSpan(0, length)) != hash)
+                    if (await RandomAccess.ReadAsync(handle, data.AsMemory(0, stored), good + HeaderSize, cancellationToken) != stored
+                        || PackRecord.Decode(data.AsSpan(0, stored), compressed, length) is not { } chunk
+                        || ContentHash.Compute(chunk) != hash)
                     {
                         break;
                     }
                 }
 
                 records.Add((hash, good + HeaderSize, length));
-                good += HeaderSize + length;
+                good += HeaderSize + stored;
             }
 
             if (repair && good < fileLength)

@@ -39,6 +39,8 @@ public sealed class ChunkReaderGrain(IPackStore packs, IOptions<ProfileStoreOpti
     public async Task<byte[]> ReadCompressedChunks(ImmutableArray<ChunkLocation> chunks)
     {
         var data = await ReadChunks(chunks);
-        return data.IsEmpty ? [] : CompressedChunks.Of([.. chunks.Select((c, i) => (c.Hash, data[i]))]).Data;
+
+        // Off the turn: a stateless worker's activations are few (one per core), and a logon storm compresses for everyone.
+        return data.IsEmpty ? [] : await Task.Run(() => CompressedChunks.Of([.. chunks.Select((c, i) => (c.Hash, data[i]))], ChunkCompression.ServeLevel).Data);
     }
 }

@@ -31,6 +31,9 @@ public sealed partial class ProfileGrain(
     private UploadStaging? _staging;
     private int _countedSessions;
 
+    // What GetStatus answers: the state as last stored (or read), never what a turn in flight has changed in memory.
+    private (SnapshotInfo? Current, int History, int Sessions) _published;
+
     // The administrative half (Admin/ProfileGrain.Admin.cs) reaches the constructor's parameters through these.
     private IPersistentState<ProfileState> State => state;
 
@@ -49,6 +52,7 @@ public sealed partial class ProfileGrain(
     {
         // Sessions reloaded with the state are open in this activation too.
         CountSessions();
+        Publish();
 
         // A profile stored before the directory existed joins it the first time it is used.
         if (state.RecordExists)
@@ -64,8 +68,15 @@ public sealed partial class ProfileGrain(
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Interleaves with every other call (<c>[AlwaysInterleave]</c> on the interface), so it answers while an upload's turn
+    /// awaits its storage or its verification: it reads only <see cref="_published"/>, which a turn replaces at once.
+    /// </summary>
     public Task<ProfileStatus> GetStatus()
-        => Task.FromResult(new ProfileStatus(Key.Value, CurrentInfo, state.State.History.Count, state.State.Sessions.Count));
+    {
+        var (current, history, sessions) = _published;
+        return Task.FromResult(new ProfileStatus(Key.Value, current, history, sessions));
+    }
 
     public Task<ImmutableArray<SnapshotInfo>> GetHistory()
     {
@@ -118,9 +129,13 @@ public sealed partial class ProfileGrain(
             return new SnapshotDelta(info, null);
         }
 
-        var targetLocations = target.Locations.DistinctBy(l => l.Hash).ToDictionary(l => l.Hash);
+        var encoded = await Task.Run(() =>
+        {
+            var targetLocations = target.Locations.DistinctBy(l => l.Hash).ToDictionary(l => l.Hash);
+            return ProfileDelta.Encode(baseManifest, target, chunks, h => targetLocations[h]);
+        });
         metrics.SnapshotReads.Add(1);
-        return new SnapshotDelta(info, ProfileDelta.Encode(baseManifest, target, chunks, h => targetLocations[h]));
+        return new SnapshotDelta(info, encoded);
     }
 
     public async Task<CommitResult> Restore(int number, string machine)
@@ -170,12 +185,18 @@ public sealed partial class ProfileGrain(
         }
 
         // Everything is rebuilt and checked before anything is stored: a refused delta changes nothing.
+        // Decoding, reading and hashing the base pages and rebuilding are pure work on immutable inputs: off the turn.
         var baseManifest = await ReadRetainedManifestAsync(request.BaseSnapshot) ?? throw new DeltaBaseUnavailableException(request.BaseSnapshot);
-        var delta = ProfileDelta.Read(request.Delta, baseManifest, _options.MaxFiles);
+        var maxFiles = _options.MaxFiles;
+        var delta = await Task.Run(() => ProfileDelta.Read(request.Delta, baseManifest, maxFiles));
         var baseBytes = await ReadBaseChunksAsync(baseManifest, delta.BaseChunks) ?? throw new DeltaBaseUnavailableException(request.BaseSnapshot);
-        var (files, chunks) = delta.Rebuild(baseBytes);
-        var manifest = new ProfileManifest(files, []);
-        if (manifest.ComputeHash() is var rebuilt && rebuilt != request.ManifestHash)
+        var (manifest, chunks, rebuilt) = await Task.Run(() =>
+        {
+            var (files, chunks) = delta.Rebuild(baseBytes);
+            var manifest = new ProfileManifest(files, []);
+            return (manifest, chunks, manifest.ComputeHash());
+        });
+        if (rebuilt != request.ManifestHash)
         {
             metrics.ChunksRejected.Add(1);
             throw new DeltaRejectedException($"it rebuilds to manifest {rebuilt}, not the {request.ManifestHash} the request claims");
@@ -216,7 +237,7 @@ public sealed partial class ProfileGrain(
     /// <summary>Checks a whole manifest and records a new session for it (its manifest stored first); answers its work set.</summary>
     private async Task<(UploadSession Session, UploadWorkSet Work)> OpenSessionAsync(Guid sessionId, ProfileManifest uploaded, ContentHash manifestHash, int baseSnapshot, string machine)
     {
-        SnapshotVerifier.CheckManifest(uploaded, manifestHash, _options);
+        await Task.Run(() => SnapshotVerifier.CheckManifest(uploaded, manifestHash, _options));
         if (baseSnapshot < 0 || baseSnapshot > state.State.LastNumber)
         {
             throw new InvalidManifestException($"base snapshot {baseSnapshot} was never committed to this profile");
@@ -286,7 +307,7 @@ public sealed partial class ProfileGrain(
         ImmutableArray<byte[]> data;
         try
         {
-            data = chunks.Unpack(lengths);
+            data = await Task.Run(() => chunks.Unpack(lengths));
         }
         catch (DeltaRejectedException ex)
         {
@@ -313,8 +334,11 @@ public sealed partial class ProfileGrain(
             throw new UploadIncompleteException(sessionId, missing);
         }
 
+        // The pack's rename and scan, and the verification (every new file read back, hashed and checked), run off the
+        // turn: nothing else of this session can move meanwhile (a non-reentrant grain), and GetStatus still answers.
         var (manifest, newChunks) = await Staging.CommitPackAsync(sessionId, work);
-        var verification = await _verifier.VerifyFilesAsync(Key, manifest, work.Index);
+        var key = Key;
+        var verification = await Task.Run(() => _verifier.VerifyFilesAsync(key, manifest, work.Index));
         if (verification.CorruptPath is { } corrupt)
         {
             await DiscardSessionAsync(session);
@@ -397,20 +421,25 @@ public sealed partial class ProfileGrain(
             return null;
         }
 
+        var key = Key;
         try
         {
-            var data = await packs.ReadAsync(Key, [.. hashes.Select(h => locations[h])]);
-            for (var i = 0; i < hashes.Count; i++)
+            // Reading and hashing off the turn.
+            return await Task.Run(async () =>
             {
-                if (ContentHash.Compute(data[i]) != hashes[i])
+                var data = await packs.ReadAsync(key, [.. hashes.Select(h => locations[h])]);
+                for (var i = 0; i < hashes.Count; i++)
                 {
-                    return null;
+                    if (ContentHash.Compute(data[i]) != hashes[i])
+                    {
+                        return null;
+                    }
+
+                    result[hashes[i]] = data[i];
                 }
 
-                result[hashes[i]] = data[i];
-            }
-
-            return result;
+                return result;
+            });
         }
         catch (ChunkRejectedException)
         {
@@ -422,7 +451,8 @@ public sealed partial class ProfileGrain(
     private async Task<SnapshotInfo> SwapInAsync(ProfileManifest manifest, ContentHash manifestHash, int baseSnapshot, string machine, Guid sessionId, int restoredFrom, string? warning = null)
     {
         var number = state.State.LastNumber + 1;
-        await manifests.WriteAsync(Key, ManifestName.ForSnapshot(number), manifest);
+        var key = Key;
+        await Task.Run(() => manifests.WriteAsync(key, ManifestName.ForSnapshot(number), manifest));
 
         // A commit that did not build on the current snapshot is a conflict: the policy picks which one is
         // current, and the other stays in history, linked, so nothing the user wrote is dropped.
@@ -470,6 +500,7 @@ public sealed partial class ProfileGrain(
         try
         {
             await state.WriteStateAsync();
+            Publish();
             await AnnounceAsync();
         }
         catch
@@ -477,6 +508,7 @@ public sealed partial class ProfileGrain(
             try
             {
                 await state.ReadStateAsync();
+                Publish();
             }
             catch
             {
@@ -491,6 +523,10 @@ public sealed partial class ProfileGrain(
             CountSessions();
         }
     }
+
+    /// <summary>Makes the state as it is now (stored or read back) what <see cref="GetStatus"/> answers.</summary>
+    private void Publish()
+        => _published = (CurrentInfo, state.State.History.Count, state.State.Sessions.Count);
 
     /// <summary>Brings <see cref="ProfileStoreMetrics.SessionsOpen"/> to the sessions this activation holds now.</summary>
     private void CountSessions()

@@ -143,6 +143,22 @@ public static partial class TestData
     }
 
     /// <summary><paramref name="length"/> pseudo-random bytes that do not start with <c>regf</c>.</summary>
+    /// <summary>A 4 KiB page that compresses like a hive's (a few short patterns repeated with small differences): different for each seed.</summary>
+    public static byte[] CompressiblePage(int seed)
+    {
+        var random = new Random(seed);
+        var pattern = new byte[64];
+        random.NextBytes(pattern);
+        var page = new byte[PageSize];
+        for (var at = 0; at < page.Length; at += pattern.Length)
+        {
+            pattern[random.Next(pattern.Length)] = (byte)random.Next(256);
+            pattern.CopyTo(page, at);
+        }
+
+        return page;
+    }
+
     public static byte[] RandomBytes(int length, int seed)
     {
         var data = new byte[length];

@@ -13,6 +13,13 @@ public static class ChunkCompression
     /// <summary>The level of a batch of whole chunks (a first push, a first pull): measured ratio near zstd -9 at a few times zstd -3's time.</summary>
     public const int TransferLevel = 6;
 
+    /// <summary>
+    /// The level of whole chunks a silo serves (a pull onto a machine without a base): the silo compresses for every logon
+    /// at once, the agent for its own push only. Measured on the shared 768 KiB hive: level 6 157 KB in 43 ms, level 3
+    /// 7 % more bytes in a quarter of the time.
+    /// </summary>
+    public const int ServeLevel = 3;
+
     /// <summary>The level of a delta's payload: small inputs, so a high level costs little.</summary>
     public const int DeltaLevel = 9;
 

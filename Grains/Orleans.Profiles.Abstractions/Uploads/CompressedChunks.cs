@@ -13,7 +13,7 @@ public sealed record CompressedChunks(
     [property: Id(1)] byte[] Data)
 {
     /// <summary>Compresses <paramref name="chunks"/> into one batch.</summary>
-    public static CompressedChunks Of(IReadOnlyList<(ContentHash Hash, byte[] Data)> chunks)
+    public static CompressedChunks Of(IReadOnlyList<(ContentHash Hash, byte[] Data)> chunks, int level = ChunkCompression.TransferLevel)
     {
         var content = new byte[chunks.Sum(c => c.Data.Length)];
         var at = 0;
@@ -23,7 +23,7 @@ public sealed record CompressedChunks(
             at += data.Length;
         }
 
-        return new([.. chunks.Select(c => c.Hash)], ChunkCompression.Compress(content, ChunkCompression.TransferLevel));
+        return new([.. chunks.Select(c => c.Hash)], ChunkCompression.Compress(content, level));
     }
 
     /// <summary>The chunks' bytes, cut at <paramref name="lengths"/> (the lengths the receiver expects); throws <see cref="DeltaRejectedException"/> when the frame is not exactly that.</summary>

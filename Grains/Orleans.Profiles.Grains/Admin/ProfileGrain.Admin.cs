@@ -105,6 +105,7 @@ public sealed partial class ProfileGrain : IIncomingGrainCallFilter
         await State.ClearStateAsync();
         _staging?.Clear();
         CountSessions();
+        Publish();
         LogDeleted(Logger, Key, items.Count);
         DeactivateOnIdle();
         return new ProfileDeletion(Key.Value, items.Count, resumed);

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Security.Cryptography;
 using Orleans.Profiles.Hives;
 using Orleans.Profiles.Storage;
@@ -138,13 +139,23 @@ public sealed class SnapshotVerifier(IPackStore packs, int maxReadBytes)
 
         foreach (var file in manifest.Files.Except(unchanged))
         {
-
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var hive = new HiveChecker(file.Path);
             long rebuilt = 0;
             foreach (var batch in file.Chunks.Chunk(Math.Max(1, maxReadBytes / file.ChunkSize)))
             {
-                foreach (var bytes in await packs.ReadAsync(profile, [.. batch.Select(h => locations[h])], cancellationToken))
+                ImmutableArray<byte[]> read;
+                try
+                {
+                    read = await packs.ReadAsync(profile, [.. batch.Select(h => locations[h])], cancellationToken);
+                }
+                catch (ChunkRejectedException)
+                {
+                    // A stored record that does not unpack (a compressed pack damaged after staging) fails its file like a wrong byte.
+                    return new SnapshotVerification(file.Path, null, null);
+                }
+
+                foreach (var bytes in read)
                 {
                     hash.AppendData(bytes);
                     hive.Append(bytes);

@@ -31,7 +31,8 @@ internal sealed class UploadStaging(ProfileKey profile, IPackStore packs, IManif
         var manifest = received ?? await manifests.ReadAsync(profile, ManifestName.ForSession(session.Id))
             ?? throw new InvalidOperationException($"The manifest of upload session {session.Id:N} of {profile} is missing from the store.");
         var index = session.IndexSnapshot == 0 ? null : await manifests.ReadAsync(profile, ManifestName.ForSnapshot(session.IndexSnapshot));
-        work = new UploadWorkSet(manifest, index, await packs.GetStagedAsync(profile, session.Id));
+        // After a restart the staging file is scanned and every record hashed: off the grain's turn.
+        work = new UploadWorkSet(manifest, index, await Task.Run(() => packs.GetStagedAsync(profile, session.Id)));
         _work[session.Id] = work;
         return work;
     }
@@ -45,16 +46,18 @@ internal sealed class UploadStaging(ProfileKey profile, IPackStore packs, IManif
             throw new RequestLimitException("the batch size in bytes", batchBytes, maxBatchBytes);
         }
 
+        // Hashing a batch is pure work on immutable inputs (the batch, the manifest's needs): off the grain's turn.
+        var needed = work.Needed;
+        if (await Task.Run(() => chunks.Select(c => SnapshotVerifier.CheckChunk(c, needed)).FirstOrDefault(r => r is not null)) is { } rejection)
+        {
+            metrics.ChunksRejected.Add(1);
+            throw rejection;
+        }
+
         var fresh = new List<ChunkPayload>(chunks.Length);
         var inBatch = new HashSet<ContentHash>();
         foreach (var chunk in chunks)
         {
-            if (SnapshotVerifier.CheckChunk(chunk, work.Needed) is { } rejection)
-            {
-                metrics.ChunksRejected.Add(1);
-                throw rejection;
-            }
-
             if (work.IsMissing(chunk!.Hash) && inBatch.Add(chunk.Hash))
             {
                 fresh.Add(chunk);
@@ -68,7 +71,8 @@ internal sealed class UploadStaging(ProfileKey profile, IPackStore packs, IManif
 
         try
         {
-            await packs.StageAsync(profile, sessionId, fresh);
+            // Compressing the records and the durable append (an fsync) hold no activation.
+            await Task.Run(() => packs.StageAsync(profile, sessionId, fresh));
         }
         catch
         {
@@ -86,7 +90,7 @@ internal sealed class UploadStaging(ProfileKey profile, IPackStore packs, IManif
     /// <summary>Makes the session's staged chunks a pack and returns the session's manifest with every chunk located, and how many chunks are new.</summary>
     public async Task<(ProfileManifest Manifest, int NewChunks)> CommitPackAsync(Guid sessionId, UploadWorkSet work)
     {
-        var staged = await packs.CommitAsync(profile, sessionId);
+        var staged = await Task.Run(() => packs.CommitAsync(profile, sessionId));
         var located = staged.ToDictionary(l => l.Hash);
         foreach (var (hash, location) in work.Known)
         {
