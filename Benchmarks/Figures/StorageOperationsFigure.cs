@@ -14,6 +14,7 @@ namespace Orleans.Profiles.Benchmarks.Figures;
 /// </summary>
 public sealed class StorageOperationsFigure : IFigure
 {
+    private const string ClusterId = "storage-figure";
     private const int OtherFiles = 24;
     private const int OtherFileBytes = 10 * 1024;
 
@@ -27,7 +28,8 @@ public sealed class StorageOperationsFigure : IFigure
     {
         var azurite = await context.AzuriteAsync(cancellationToken);
         await using var counter = new StorageRequestCounter(azurite.BlobPort);
-        var silo = await SiloProcess.StartAsync(context.NewDirectory("storage-silo"), "--storage", "azure", "--azure-connection-string", azurite.ConnectionStringThrough(counter.Port));
+        // A cluster of its own: Azurite is shared with the other Azure-mode figures, whose silos left their membership rows.
+        var silo = await SiloProcess.StartAsync(context.NewDirectory("storage-silo"), "--storage", "azure", "--azure-connection-string", azurite.ConnectionStringThrough(counter.Port), "--cluster-id", ClusterId);
         try
         {
             return await MeasureAsync(context, azurite, counter, silo, restart: async () => silo = await silo.CrashAndRestartAsync(), cancellationToken);
@@ -141,7 +143,7 @@ public sealed class StorageOperationsFigure : IFigure
 
     private static (ProfileSyncClient Client, StoreConnection Connection) Client(FigureContext context, SiloProcess silo, string machine)
     {
-        var options = new ProfileSyncOptions { Gateways = [new(System.Net.IPAddress.Loopback, silo.GatewayPort)], Machine = machine, StateDirectory = context.NewDirectory($"state-{machine}") };
+        var options = new ProfileSyncOptions { Gateways = [new(System.Net.IPAddress.Loopback, silo.GatewayPort)], ClusterId = ClusterId, Machine = machine, StateDirectory = context.NewDirectory($"state-{machine}") };
         var connection = new StoreConnection(options, NullLoggerFactory.Instance, TimeProvider.System);
         return (new ProfileSyncClient(connection, options, TimeProvider.System, NullLogger<ProfileSyncClient>.Instance), connection);
     }
