@@ -332,10 +332,11 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
                     if (ahead.Count == 0 && IsSmall(file) && file.Chunks.Any(Remote))
                     {
                         var batch = new List<ContentHash>();
+                        var inBatch = new HashSet<ContentHash>();
                         long batchBytes = 0;
                         for (var next = index; next < toWrite.Count && IsSmall(toWrite[next].File); next++)
                         {
-                            var needed = toWrite[next].File.Chunks.Where(h => Remote(h) && !batch.Contains(h)).Distinct().ToList();
+                            var needed = toWrite[next].File.Chunks.Where(h => Remote(h) && !inBatch.Contains(h)).Distinct().ToList();
                             var neededBytes = needed.Sum(h => (long)Locate(locations, h).Length);
                             if (batch.Count > 0 && batchBytes + neededBytes > options.BatchBytes)
                             {
@@ -343,6 +344,7 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
                             }
 
                             batch.AddRange(needed);
+                            inBatch.UnionWith(needed);
                             batchBytes += neededBytes;
                         }
 
@@ -361,10 +363,6 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
                     {
                         var needed = batch.Where(Remote).Distinct().ToList();
                         var fromStore = needed.Count > 0 ? await FetchAsync(needed, file.Path) : [];
-                        foreach (var (hash, data) in ahead)
-                        {
-                            fromStore.TryAdd(hash, data);
-                        }
 
                         foreach (var hash in batch)
                         {
@@ -379,11 +377,10 @@ internal sealed partial class ProfilePull(StoreConnection store, ProfileSyncOpti
                                     bytes += chunk.Length;
                                 }
                             }
-                            else if (fromStore.TryGetValue(hash, out var data))
+                            else if (fromStore.TryGetValue(hash, out var data) || ahead.Remove(hash, out data))
                             {
                                 chunk = data;
                                 pulled.TryAdd(hash, (temporary, output.Position, chunk.Length));
-                                ahead.Remove(hash);
                             }
                             else if (localIndex.TryGetValue(hash, out var local))
                             {
