@@ -2,9 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
-using Orleans.Configuration;
-using Orleans.Profiles.Sync;
+using Orleans.Profiles.Benchmarks.Support;
 using Orleans.Profiles.Tests.EndToEnd;
 using static Orleans.Profiles.Benchmarks.FigureReport;
 
@@ -38,7 +36,7 @@ public sealed class FanOutFigure : IFigure
         {
             for (var i = 0; i < Clients; i++)
             {
-                hosts.Add(await StartClientAsync(gateway, cancellationToken));
+                hosts.Add(await GatewayClient.StartAsync(gateway, cancellationToken));
             }
 
             var arrivals = new Arrivals(subscribers);
@@ -53,8 +51,7 @@ public sealed class FanOutFigure : IFigure
             }));
 
             var folder = context.NewDirectory("fanout-profile");
-            var options = new ProfileSyncOptions { Gateways = [gateway], Machine = "WS-COMMITTER", StateDirectory = context.NewDirectory("fanout-state") };
-            var committer = new ProfileSyncClient(new StoreConnection(options, NullLoggerFactory.Instance, TimeProvider.System), options, TimeProvider.System, NullLogger<ProfileSyncClient>.Instance);
+            await using var committer = new SyncClient(gateway, "WS-COMMITTER", context.NewDirectory("fanout-state"));
 
             // The first commit warms the path (activations, connections); the rest are measured.
             var told = new List<TimeSpan>();
@@ -63,7 +60,7 @@ public sealed class FanOutFigure : IFigure
             {
                 var all = arrivals.Expect();
                 await File.WriteAllBytesAsync(Path.Combine(folder, "settings.ini"), BitConverter.GetBytes(round), cancellationToken);
-                var pushed = await committer.PushAsync(Profile, folder, progress: null, cancellationToken);
+                var pushed = await committer.Sync.PushAsync(Profile, folder, progress: null, cancellationToken);
                 var received = await arrivals.WaitAsync(all, TimeSpan.FromMinutes(1), cancellationToken);
                 if (round == 0)
                 {
@@ -95,12 +92,12 @@ public sealed class FanOutFigure : IFigure
             }
 
             GC.KeepAlive(held);
-            var toldMedian = Percentile(told, 0.5);
-            var pollMedian = Percentile(pollRounds, 0.5);
+            var toldMedian = Percentiles.Of(told, 0.5);
+            var pollMedian = Percentiles.Of(pollRounds, 0.5);
             return new FigureReport(this)
                 .Table(["subscribers", "commits measured", "all told after the commit: p50 / max", "one subscriber told: p50 / p99", "notifications per second", "poll round (one status call each): p50 / max", "one status call: p50 / p99"],
-                    [[Number(subscribers), Number(Commits), $"{Ms(toldMedian)} / {Ms(told.Max())}", $"{Ms(Percentile(latencies, 0.5))} / {Ms(Percentile(latencies, 0.99))}",
-                        Number(subscribers / toldMedian.TotalSeconds), $"{Ms(pollMedian)} / {Ms(pollRounds.Max())}", $"{Ms(Percentile(polls, 0.5))} / {Ms(Percentile(polls, 0.99))}"]])
+                    [[Number(subscribers), Number(Commits), $"{Ms(toldMedian)} / {Ms(told.Max())}", $"{Ms(Percentiles.Of(latencies, 0.5))} / {Ms(Percentiles.Of(latencies, 0.99))}",
+                        Number(subscribers / toldMedian.TotalSeconds), $"{Ms(pollMedian)} / {Ms(pollRounds.Max())}", $"{Ms(Percentiles.Of(polls, 0.5))} / {Ms(Percentiles.Of(polls, 0.99))}"]])
                 .Paragraph($"One local-mode silo process; {Number(subscribers)} subscriptions (one per machine name) held by {Clients} Orleans clients in this process, each commit a real push of a changed file by another machine. "
                     + "Times are from the snapshot's commit time (the silo's clock, same host) to the observer's callback. The baseline is what polling costs the cluster to reach the same knowledge once: "
                     + $"every subscriber asks for the profile's status at the same moment. Telling all of them took {Ratio(toldMedian / pollMedian)} the time of one such poll round, and a workstation polls every check interval (5 min) whether or not anything changed.")
@@ -115,25 +112,6 @@ public sealed class FanOutFigure : IFigure
                 host.Dispose();
             }
         }
-    }
-
-    private static async Task<IHost> StartClientAsync(IPEndPoint gateway, CancellationToken cancellationToken)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.UseOrleansClient(client =>
-        {
-            client.UseStaticClustering(gateway);
-            client.Configure<ClusterOptions>(o => o.ClusterId = o.ServiceId = ProfileSyncOptions.DefaultClusterId);
-        });
-        var host = builder.Build();
-        await host.StartAsync(cancellationToken);
-        return host;
-    }
-
-    private static TimeSpan Percentile(List<TimeSpan> values, double p)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
     }
 
     /// <summary>When each subscriber heard of the current commit; completes once all have.</summary>

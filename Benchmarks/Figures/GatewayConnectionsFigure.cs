@@ -2,8 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
-using Orleans.Profiles.Sync;
+using Orleans.Profiles.Benchmarks.Support;
 using Orleans.Profiles.Tests.EndToEnd;
 using static Orleans.Profiles.Benchmarks.FigureReport;
 
@@ -65,14 +64,7 @@ public sealed class GatewayConnectionsFigure : IFigure
 
     private static async Task<IHost> ConnectAsync(IPEndPoint gateway, int index, List<Observer> observers, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.UseOrleansClient(client =>
-        {
-            client.UseStaticClustering(gateway);
-            client.Configure<ClusterOptions>(o => o.ClusterId = o.ServiceId = ProfileSyncOptions.DefaultClusterId);
-        });
-        var host = builder.Build();
-        await host.StartAsync(cancellationToken);
+        var host = await GatewayClient.StartAsync(gateway, cancellationToken);
         var factory = host.Services.GetRequiredService<IClusterClient>();
         var observer = new Observer();
         lock (observers)

@@ -1,5 +1,4 @@
 using Azure.Storage.Blobs;
-using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Profiles.Benchmarks.Support;
 using Orleans.Profiles.Sync;
 using Orleans.Profiles.Tests.EndToEnd;
@@ -45,8 +44,9 @@ public sealed class StorageOperationsFigure : IFigure
         var pair = context.HivePairs[0];
         var machineA = NewFolder(context, pair.BasePath);
         var machineB = context.NewDirectory("storage-b");
-        var (a, b) = (Client(context, silo, "WS-A"), Client(context, silo, "WS-B"));
-        await using var connections = new Owned(a.Connection, b.Connection);
+        var gateway = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, silo.GatewayPort);
+        await using var a = new SyncClient(gateway, "WS-A", context.NewDirectory("state-WS-A"), ClusterId);
+        await using var b = new SyncClient(gateway, "WS-B", context.NewDirectory("state-WS-B"), ClusterId);
         var user = ProfileKey.Parse(@"CONTOSO\storage");
         var profileBytes = Directory.EnumerateFiles(machineA).Sum(f => new FileInfo(f).Length);
 
@@ -62,17 +62,17 @@ public sealed class StorageOperationsFigure : IFigure
         }
 
         // A status call first, so the silo's own start-up traffic and the first activation are not billed to a logon.
-        await a.Client.GetStatusAsync(ProfileKey.Parse(@"CONTOSO\warm-up"), cancellationToken);
-        var firstPush = await Measure("first logoff (new profile)", async () => Sent(await a.Client.PushAsync(user, machineA, null, cancellationToken)));
-        var firstPull = await Measure("first logon on another machine", async () => Fetched(await b.Client.PullAsync(user, machineB, 0, force: false, null, cancellationToken)));
+        await a.Sync.GetStatusAsync(ProfileKey.Parse(@"CONTOSO\warm-up"), cancellationToken);
+        var firstPush = await Measure("first logoff (new profile)", async () => Sent(await a.Sync.PushAsync(user, machineA, null, cancellationToken)));
+        var firstPull = await Measure("first logon on another machine", async () => Fetched(await b.Sync.PullAsync(user, machineB, 0, force: false, null, cancellationToken)));
         File.Copy(pair.EditedPath, Path.Combine(machineA, "NTUSER.DAT"), overwrite: true);
-        var editPush = await Measure("logoff after an edited hive", async () => Sent(await a.Client.PushAsync(user, machineA, null, cancellationToken)));
+        var editPush = await Measure("logoff after an edited hive", async () => Sent(await a.Sync.PushAsync(user, machineA, null, cancellationToken)));
         // Overnight the grains are deactivated: the next morning's logon activates the profile again.
         await restart();
-        await a.Client.GetStatusAsync(ProfileKey.Parse(@"CONTOSO\warm-up"), cancellationToken);
-        var editPull = await Measure("next morning's logon onto the previous snapshot (grain activated again)", async () => Fetched(await b.Client.PullAsync(user, machineB, 0, force: false, null, cancellationToken)));
-        var unchanged = await Measure("logoff with nothing changed", async () => Sent(await a.Client.PushAsync(user, machineA, null, cancellationToken)));
-        var check = await Measure("status check (pre-fetch's periodic check)", async () => $"snapshot {(await b.Client.GetStatusAsync(user, cancellationToken)).Current?.Number}");
+        await a.Sync.GetStatusAsync(ProfileKey.Parse(@"CONTOSO\warm-up"), cancellationToken);
+        var editPull = await Measure("next morning's logon onto the previous snapshot (grain activated again)", async () => Fetched(await b.Sync.PullAsync(user, machineB, 0, force: false, null, cancellationToken)));
+        var unchanged = await Measure("logoff with nothing changed", async () => Sent(await a.Sync.PushAsync(user, machineA, null, cancellationToken)));
+        var check = await Measure("status check (pre-fetch's periodic check)", async () => $"snapshot {(await b.Sync.GetStatusAsync(user, cancellationToken)).Current?.Number}");
 
         // The raw SDK: each file one blob, written and read back through the same proxy.
         var container = new BlobServiceClient(azurite.ConnectionStringThrough(counter.Port)).GetBlobContainerClient("raw-storage");
@@ -141,25 +141,7 @@ public sealed class StorageOperationsFigure : IFigure
         return folder;
     }
 
-    private static (ProfileSyncClient Client, StoreConnection Connection) Client(FigureContext context, SiloProcess silo, string machine)
-    {
-        var options = new ProfileSyncOptions { Gateways = [new(System.Net.IPAddress.Loopback, silo.GatewayPort)], ClusterId = ClusterId, Machine = machine, StateDirectory = context.NewDirectory($"state-{machine}") };
-        var connection = new StoreConnection(options, NullLoggerFactory.Instance, TimeProvider.System);
-        return (new ProfileSyncClient(connection, options, TimeProvider.System, NullLogger<ProfileSyncClient>.Instance), connection);
-    }
-
     private static string Sent(PushResult push) => push.Unchanged ? "nothing (unchanged)" : $"{push.ChunksSent} of {push.TotalChunks} chunks" + (push.DeltaBase > 0 ? $", delta against {push.DeltaBase}" : "");
 
     private static string Fetched(PullResult pull) => $"{pull.FilesWritten} files written, {pull.ChunksFetched} chunks" + (pull.DeltaBase > 0 ? $", delta against {pull.DeltaBase}" : "");
-
-    private sealed class Owned(params IAsyncDisposable[] owned) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            foreach (var item in owned)
-            {
-                await item.DisposeAsync();
-            }
-        }
-    }
 }

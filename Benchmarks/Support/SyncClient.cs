@@ -12,9 +12,9 @@ public sealed class SyncClient : IAsyncDisposable
 {
     private readonly StoreConnection _connection;
 
-    public SyncClient(IPEndPoint gateway, string machine, string stateDirectory)
+    public SyncClient(IPEndPoint gateway, string machine, string stateDirectory, string clusterId = ProfileSyncOptions.DefaultClusterId)
     {
-        var options = new ProfileSyncOptions { Gateways = [gateway], Machine = machine, StateDirectory = stateDirectory };
+        var options = new ProfileSyncOptions { Gateways = [gateway], ClusterId = clusterId, Machine = machine, StateDirectory = stateDirectory };
         _connection = new StoreConnection(options, NullLoggerFactory.Instance, TimeProvider.System);
         Sync = new ProfileSyncClient(_connection, options, TimeProvider.System, NullLogger<ProfileSyncClient>.Instance);
     }
